@@ -1,4 +1,10 @@
-"""skdistill: distil fitted tabular models into small, fast scikit-learn students."""
+"""skdistill: distil fitted tabular models into small, fast scikit-learn students.
+
+The distillers wrap an already-fitted teacher, generate pseudo-data around the training rows,
+label it with the teacher's soft outputs at a temperature and train a small student on it.
+"""
+
+from ._targets import SoftTargets
 
 __version__ = "0.1.0"
-__all__ = ["__version__"]
+__all__ = ["SoftTargets", "__version__"]
