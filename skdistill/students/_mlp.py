@@ -1,0 +1,809 @@
+"""Numpy multi-layer perceptrons trained on soft targets: the default students of skdistill.
+
+One training loop (:class:`_BaseSoftMLP`) serves the classifier, which minimises Hinton et al.'s
+distillation loss or Ba & Caruana's logit matching, and the regressor, which minimises the
+squared error to the teacher's (standardised) outputs. Training runs in float32 with Adam on
+shuffled mini-batches; the raw table is encoded inside the student (imputation, missing
+indicators, scaling, one-hot), so the student takes the same input as the teacher.
+"""
+
+import time
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.special import softmax
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    _num_samples,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
+
+from .._targets import SoftTargets
+from ._base import SoftClassifierMixin, SoftRegressorMixin, targets_from_y
+from ._loss import ACTIVATIONS, DERIVATIVES, LOSSES
+from ._optim import AdamOptimizer
+from ._preprocess import make_student_preprocessor
+
+# Rows per forward pass at prediction and validation time: bounds memory on large inputs.
+_CHUNK = 65536
+_DTYPE = np.float32
+
+
+def _pack(coefs, intercepts):
+    """One flat float32 vector holding every parameter, and the weight matrices as its views."""
+    theta = np.concatenate(
+        [a.ravel() for pair in zip(coefs, intercepts, strict=True) for a in pair]
+    ).astype(_DTYPE)
+    return (theta, *_views(theta, [c.shape for c in coefs]))
+
+
+def _views(flat, coef_shapes):
+    """Split ``flat`` into views shaped like the coefficient matrices and intercept vectors."""
+    coefs, intercepts, start = [], [], 0
+    for n_in, n_out in coef_shapes:
+        coefs.append(flat[start : start + n_in * n_out].reshape(n_in, n_out))
+        start += n_in * n_out
+        intercepts.append(flat[start : start + n_out])
+        start += n_out
+    return coefs, intercepts
+
+
+class _BaseSoftMLP(BaseEstimator):
+    """The network, its training loop and the input handling shared by both MLP students.
+
+    Subclasses set ``_loss_name`` and implement ``_init_targets`` (fitted target attributes from
+    the first targets), ``_check_targets`` (later targets agree with them) and
+    ``_encode_targets`` (the float32 matrices the loss takes).
+    """
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "l2": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(64, 64),
+        activation="relu",
+        *,
+        l2=1e-5,
+        batch_size=256,
+        learning_rate_init=1e-3,
+        max_iter=200,
+        tol=1e-4,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        warm_start=False,
+        random_state=None,
+        verbose=False,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.l2 = l2
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # NaN is imputed (with a missing indicator) and DataFrame categories are one-hot encoded.
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        return tags
+
+    # ---- input ---------------------------------------------------------------------------
+
+    def _validate_X(self, X, reset):
+        if hasattr(X, "dtypes") and hasattr(X, "columns"):
+            # A DataFrame goes to the preprocessor as it is (strings, categories, NaN).
+            validate_data(self, X, skip_check_array=True, reset=reset)
+            return X
+        return validate_data(self, X, reset=reset, ensure_all_finite="allow-nan")
+
+    def _transform(self, X):
+        check_is_fitted(self)
+        X = self._validate_X(X, reset=False)
+        if hasattr(self, "feature_names_in_") and not hasattr(X, "columns"):
+            raise ValueError(
+                f"{type(self).__name__} was fitted on a DataFrame with columns "
+                f"{list(self.feature_names_in_)[:5]}...; pass a DataFrame with these columns "
+                "(not an array), so each column reaches its encoder."
+            )
+        return np.asarray(self.preprocessor_.transform(X), dtype=_DTYPE)
+
+    # ---- network -------------------------------------------------------------------------
+
+    def _layer_sizes(self, n_in, n_out):
+        hidden = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
+        if hidden.ndim != 1 or not np.issubdtype(hidden.dtype, np.integer) or np.any(hidden < 1):
+            raise ValueError(
+                "hidden_layer_sizes must be a sequence of positive integers, e.g. (64, 64); got "
+                f"{self.hidden_layer_sizes!r}."
+            )
+        return [n_in, *hidden.tolist(), n_out]
+
+    def _initialize(self, n_in, n_out, rng):
+        sizes = self._layer_sizes(n_in, n_out)
+        coefs, intercepts = [], []
+        for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=False)):
+            if self.activation == "relu" and i < len(sizes) - 2:
+                # He initialisation keeps the activations' variance through ReLU layers.
+                W = rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
+            else:
+                bound = np.sqrt(6.0 / (fan_in + fan_out))  # Glorot
+                W = rng.uniform(-bound, bound, size=(fan_in, fan_out))
+            coefs.append(W.astype(_DTYPE))
+            intercepts.append(np.zeros(fan_out, dtype=_DTYPE))
+        self.coefs_, self.intercepts_ = coefs, intercepts
+        self.n_layers_ = len(sizes)
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.loss_curve_ = []
+        self.validation_loss_curve_ = [] if self.early_stopping else None
+
+    def _forward(self, X):
+        """Raw outputs (logits or standardised values) of ``X``, in float32, chunk by chunk."""
+        act = ACTIVATIONS[self.activation]
+        out = np.empty((len(X), self.coefs_[-1].shape[1]), dtype=_DTYPE)
+        last = len(self.coefs_) - 1
+        for start in range(0, len(X), _CHUNK):
+            A = X[start : start + _CHUNK]
+            for i, (W, b) in enumerate(zip(self.coefs_, self.intercepts_, strict=True)):
+                A = A @ W
+                A += b
+                if i < last:
+                    act(A)
+            out[start : start + _CHUNK] = A
+        return out
+
+    # ---- fitting -------------------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def _fit_soft(self, X, targets, sample_weight=None):
+        return self._fit(X, targets, sample_weight, incremental=False)
+
+    def _fit(self, X, targets, sample_weight, incremental):
+        fresh = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
+        X = self._validate_X(X, reset=fresh)
+        n_samples = _num_samples(X)
+        if targets.n_samples != n_samples:
+            raise ValueError(
+                f"X has {n_samples} rows but the targets have {targets.n_samples}; pass one "
+                "target row per row of X."
+            )
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            )
+        if fresh:
+            self.preprocessor_ = make_student_preprocessor(X, "dense")[0]
+            Xt = np.asarray(self.preprocessor_.fit_transform(X), dtype=_DTYPE)
+            self._init_targets(targets)
+        else:
+            self._check_targets(targets)
+            Xt = np.asarray(self.preprocessor_.transform(X), dtype=_DTYPE)
+        soft, hard = self._encode_targets(targets)
+        if incremental and hasattr(self, "_rng"):
+            rng = self._rng
+        else:
+            rng = self._rng = check_random_state(self.random_state)
+        if fresh:
+            self._initialize(Xt.shape[1], soft.shape[1], rng)
+        self._train(Xt, soft, hard, sample_weight, targets, rng, incremental)
+        return self
+
+    def _train(self, X, soft, hard, sample_weight, targets, rng, incremental):
+        loss_fn = LOSSES[self._loss_name]
+        loss_kwargs = {"temperature": float(targets.temperature), "alpha": float(targets.alpha)}
+        if hard is not None and loss_kwargs["alpha"] == 0:
+            hard = None
+        theta, self.coefs_, self.intercepts_ = _pack(self.coefs_, self.intercepts_)
+        grad = np.empty_like(theta)
+        grad_coefs, grad_intercepts = _views(grad, [W.shape for W in self.coefs_])
+        if not incremental or not hasattr(self, "_optimizer"):
+            self._optimizer = AdamOptimizer(
+                theta.size,
+                _DTYPE,
+                learning_rate_init=self.learning_rate_init,
+                beta_1=self.beta_1,
+                beta_2=self.beta_2,
+                epsilon=self.epsilon,
+            )
+
+        n_samples = len(X)
+        early_stopping = self.early_stopping and not incremental
+        if early_stopping:
+            n_val = max(1, int(round(self.validation_fraction * n_samples)))
+            if n_samples - n_val < 1:
+                raise ValueError(
+                    f"early_stopping holds out validation_fraction={self.validation_fraction} "
+                    f"of {n_samples} rows, leaving none to train on; pass more rows or set "
+                    "early_stopping=False."
+                )
+            order = rng.permutation(n_samples)
+            val, train = order[:n_val], order[n_val:]
+            val_set = (
+                X[val],
+                soft[val],
+                _take(hard, val),
+                _normalised(_take(sample_weight, val), n_val),
+            )
+            X, soft, hard, sample_weight = (
+                X[train],
+                soft[train],
+                _take(hard, train),
+                _take(sample_weight, train),
+            )
+        n_train = len(X)
+        batch_size = min(self.batch_size, n_train)
+        total_weight = n_train if sample_weight is None else float(sample_weight.sum())
+        if total_weight <= 0:
+            raise ValueError("sample_weight sums to zero; give some rows a positive weight.")
+
+        # Shuffled copies of the training arrays, reused every epoch.
+        X_shuffled, soft_shuffled = np.empty_like(X), np.empty_like(soft)
+        hard_shuffled = None if hard is None else np.empty_like(hard)
+        act = ACTIVATIONS[self.activation]
+        derivative = DERIVATIVES[self.activation]
+        n_layers = len(self.coefs_)
+        # Preallocated activations and back-propagated errors for a full batch.
+        activations = [np.empty((batch_size, W.shape[1]), dtype=_DTYPE) for W in self.coefs_]
+        deltas = [np.empty((batch_size, W.shape[0]), dtype=_DTYPE) for W in self.coefs_[1:]]
+        uniform = {}
+
+        best_loss, best_theta, no_improvement = np.inf, None, 0
+        n_epochs = 1 if incremental else self.max_iter
+        converged = False
+        for _ in range(n_epochs):
+            tic = time.perf_counter()
+            order = rng.permutation(n_train)
+            np.take(X, order, axis=0, out=X_shuffled)
+            np.take(soft, order, axis=0, out=soft_shuffled)
+            if hard is not None:
+                np.take(hard, order, axis=0, out=hard_shuffled)
+            w_shuffled = None if sample_weight is None else sample_weight[order]
+            epoch_loss = 0.0
+            for start in range(0, n_train, batch_size):
+                stop = min(start + batch_size, n_train)
+                n = stop - start
+                if w_shuffled is None:
+                    if n not in uniform:
+                        uniform[n] = np.full(n, 1.0 / n, dtype=_DTYPE)
+                    weights, batch_weight = uniform[n], n
+                else:
+                    batch_weight = float(w_shuffled[start:stop].sum())
+                    if batch_weight <= 0:
+                        continue
+                    weights = (w_shuffled[start:stop] / batch_weight).astype(_DTYPE)
+
+                # Forward pass.
+                A = X_shuffled[start:stop]
+                layer_inputs = [A]
+                for i in range(n_layers):
+                    Z = np.matmul(A, self.coefs_[i], out=activations[i][:n])
+                    Z += self.intercepts_[i]
+                    if i < n_layers - 1:
+                        act(Z)
+                        layer_inputs.append(Z)
+                    A = Z
+                batch_loss, delta = loss_fn(
+                    A,
+                    soft_shuffled[start:stop],
+                    None if hard is None else hard_shuffled[start:stop],
+                    weights,
+                    **loss_kwargs,
+                )
+                epoch_loss += batch_loss * batch_weight
+                # Backward pass into the flat gradient.
+                for i in range(n_layers - 1, -1, -1):
+                    np.matmul(layer_inputs[i].T, delta, out=grad_coefs[i])
+                    np.sum(delta, axis=0, out=grad_intercepts[i])
+                    if self.l2 > 0:
+                        grad_coefs[i] += self.l2 * self.coefs_[i]
+                    if i > 0:
+                        delta = np.matmul(delta, self.coefs_[i].T, out=deltas[i - 1][:n])
+                        derivative(layer_inputs[i], delta)
+                self._optimizer.update_params(theta, grad)
+
+            self.n_iter_ += 1
+            self.t_ += n_train
+            penalty = 0.5 * self.l2 * sum(float(np.vdot(W, W)) for W in self.coefs_)
+            epoch_loss = epoch_loss / total_weight + penalty
+            self.loss_curve_.append(epoch_loss)
+            message = f"Epoch {self.n_iter_}, loss = {epoch_loss:.6f}"
+
+            if early_stopping:
+                X_val, soft_val, hard_val, w_val = val_set
+                current, _ = loss_fn(self._forward(X_val), soft_val, hard_val, w_val, **loss_kwargs)
+                current += penalty
+                self.validation_loss_curve_.append(current)
+                message += f", validation loss = {current:.6f}"
+            else:
+                current = epoch_loss
+            if self.verbose:
+                print(f"{message}, time = {time.perf_counter() - tic:.2f}s")
+            if incremental:
+                break
+
+            if current > best_loss - self.tol:
+                no_improvement += 1
+            else:
+                no_improvement = 0
+            if current < best_loss:
+                best_loss = current
+                self.best_iter_ = self.n_iter_
+                if early_stopping:
+                    best_theta = theta.copy()
+            if no_improvement > self.n_iter_no_change:
+                converged = True
+                if self.verbose:
+                    what = "Validation" if early_stopping else "Training"
+                    print(
+                        f"{what} loss did not improve more than tol={self.tol} for "
+                        f"{self.n_iter_no_change} consecutive epochs. Stopping."
+                    )
+                break
+
+        if not incremental:
+            self.best_loss_ = best_loss
+            if best_theta is not None:
+                theta[:] = best_theta  # the views in coefs_/intercepts_ see the restored values
+            if not converged:
+                warnings.warn(
+                    f"{type(self).__name__}: the maximum number of epochs (max_iter="
+                    f"{self.max_iter}) was reached before the loss stopped improving. Raise "
+                    "max_iter, or raise tol / lower n_iter_no_change to stop earlier.",
+                    ConvergenceWarning,
+                    stacklevel=4,
+                )
+
+    def _partial_fit(self, X, targets, sample_weight):
+        return self._fit(X, targets, sample_weight, incremental=True)
+
+
+def _take(array, indices):
+    return None if array is None else array[indices]
+
+
+def _normalised(weights, n):
+    if weights is None:
+        return np.full(n, 1.0 / n, dtype=_DTYPE)
+    total = weights.sum()
+    if total <= 0:
+        raise ValueError(
+            "the validation rows all have zero sample_weight; give more rows a positive weight "
+            "or set early_stopping=False."
+        )
+    return (weights / total).astype(_DTYPE)
+
+
+_COMMON_PARAMETERS = """
+    hidden_layer_sizes : tuple of int, default=(64, 64)
+        Width of each hidden layer.
+    activation : {"relu", "tanh"}, default="relu"
+        Activation of the hidden layers.
+    l2 : float, default=1e-5
+        L2 penalty (weight decay) on the weight matrices. (``alpha`` is the weight of the hard
+        labels in :class:`~skdistill.SoftTargets`.)
+    batch_size : int, default=256
+        Rows per mini-batch.
+    learning_rate_init : float, default=1e-3
+        Step size of Adam.
+    max_iter : int, default=200
+        Maximum number of epochs (passes over the training rows).
+    tol : float, default=1e-4
+        An epoch improves on the best loss if it lowers it by more than ``tol``.
+    early_stopping : bool, default=True
+        Hold out ``validation_fraction`` of the rows, stop when the same loss on them has not
+        improved for ``n_iter_no_change`` epochs, and restore the weights of the best epoch.
+        Otherwise stop on the training loss.
+    validation_fraction : float, default=0.1
+        Share of the rows held out for early stopping.
+    n_iter_no_change : int, default=10
+        Epochs without improvement before stopping.
+    beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
+        Parameters of Adam.
+    warm_start : bool, default=False
+        Continue from the previous solution in ``fit`` (same features and targets shape).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights, the validation split and the shuffling; an int gives
+        bit-identical results.
+    verbose : bool, default=False
+        Print epoch, loss, validation loss and time of each epoch.
+"""
+
+_COMMON_ATTRIBUTES = """
+    preprocessor_ : ColumnTransformer
+        The fitted encoding of the raw input (median imputation with missing indicators and
+        standard scaling of numeric columns, one-hot encoding of categorical ones).
+    coefs_ : list of ndarray
+        Weight matrix of each layer (float32).
+    intercepts_ : list of ndarray
+        Bias vector of each layer (float32).
+    n_layers_ : int
+        Number of layers, input and output included.
+    n_iter_ : int
+        Number of epochs run.
+    t_ : int
+        Number of training rows seen.
+    loss_curve_ : list of float
+        Training loss (mean over the epoch's mini-batches, plus the L2 penalty) per epoch.
+    validation_loss_curve_ : list of float or None
+        Loss on the held-out rows after each epoch; None without early stopping.
+    best_loss_ : float
+        Lowest validation loss with early stopping (whose weights are kept), else lowest
+        training loss.
+    best_iter_ : int
+        Epoch of ``best_loss_``.
+    n_features_in_ : int
+        Number of columns of the input.
+    feature_names_in_ : ndarray of str
+        Column names, when the input is a DataFrame with string column names.
+"""
+
+
+class SoftMLPClassifier(SoftClassifierMixin, _BaseSoftMLP):
+    __doc__ = f"""A multi-layer perceptron trained on soft class targets (knowledge distillation).
+
+    Trained on a teacher's :class:`~skdistill.SoftTargets` with :meth:`fit_soft`, it minimises
+    per row (Hinton, Vinyals & Dean, 2015)::
+
+        (1 - alpha) * T**2 * CE(softmax(t / T), softmax(z / T))
+            + alpha * [row has a label] * CE(onehot(y), softmax(z))
+
+    averaged with the sample weights, where ``t`` are the teacher's logits, ``z`` the student's,
+    and ``T`` and ``alpha`` are taken from the targets. With ``loss="logit_mse"`` the soft term is
+    the squared error between the row-centred logits (Ba & Caruana, 2014). ``fit(X, y)`` on
+    labels is plain cross-entropy training; ``fit(X, P)`` with a probability matrix trains on
+    those probabilities. It predicts at ``T = 1``.
+
+    The input may be the raw table the teacher takes: a DataFrame with categorical / string
+    columns and missing values is encoded inside the student.
+
+    Parameters
+    ----------
+    loss : {{"kd", "logit_mse"}}, default="kd"
+        Soft term: cross-entropy at temperature ``T`` ("kd") or logit matching ("logit_mse").
+{_COMMON_PARAMETERS}
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+{_COMMON_ATTRIBUTES}
+    See Also
+    --------
+    SoftMLPRegressor : The same network for regression teachers.
+    sklearn.neural_network.MLPClassifier : The hard-label MLP of scikit-learn.
+
+    References
+    ----------
+    .. [1] G. Hinton, O. Vinyals and J. Dean, "Distilling the Knowledge in a Neural Network",
+       NIPS Deep Learning Workshop, 2015. arXiv:1503.02531.
+    .. [2] J. Ba and R. Caruana, "Do Deep Nets Really Need to be Deep?", NIPS 2014.
+    .. [3] D. Kingma and J. Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skdistill import SoftTargets
+    >>> from skdistill.students import SoftMLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> teacher = LogisticRegression(max_iter=1000).fit(X, y)
+    >>> targets = SoftTargets(logits=teacher.decision_function(X), temperature=2.0)
+    >>> student = SoftMLPClassifier(hidden_layer_sizes=(32,), max_iter=300,
+    ...                             early_stopping=False, random_state=0)
+    >>> student.fit_soft(X, targets).score(X, y) > 0.9
+    True
+    >>> student.predict_proba(X[:1]).shape
+    (1, 3)
+    """
+
+    _parameter_constraints = {
+        **_BaseSoftMLP._parameter_constraints,
+        "loss": [StrOptions({"kd", "logit_mse"})],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(64, 64),
+        activation="relu",
+        *,
+        loss="kd",
+        l2=1e-5,
+        batch_size=256,
+        learning_rate_init=1e-3,
+        max_iter=200,
+        tol=1e-4,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        warm_start=False,
+        random_state=None,
+        verbose=False,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            l2=l2,
+            batch_size=batch_size,
+            learning_rate_init=learning_rate_init,
+            max_iter=max_iter,
+            tol=tol,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.loss = loss
+
+    @property
+    def _loss_name(self):
+        return self.loss
+
+    def _init_targets(self, targets):
+        self.classes_ = targets.class_labels
+
+    def _check_targets(self, targets):
+        labels = targets.class_labels
+        if targets.n_classes != len(self.classes_) or (
+            targets.classes is not None and not np.array_equal(labels, self.classes_)
+        ):
+            raise ValueError(
+                f"the targets have {targets.n_classes} classes {list(labels)[:10]} but this "
+                f"model was fitted with {len(self.classes_)} classes {list(self.classes_)[:10]}; "
+                "pass targets with one column per class of classes_ in that order, or set "
+                "warm_start=False to start over."
+            )
+
+    def _encode_targets(self, targets):
+        soft = targets.proba() if self.loss == "kd" else targets.centered_logits()
+        hard = None if targets.y is None else np.asarray(targets.y, dtype=np.intp)
+        return np.asarray(soft, dtype=_DTYPE), hard
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Train one epoch on a chunk of rows, keeping the weights and the optimizer state.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_classes), or SoftTargets
+            Labels, class probabilities, or the targets a teacher gives.
+        sample_weight : array-like of shape (n_samples,), default=None
+        classes : array-like of shape (n_classes,), default=None
+            Every class label; needed on the first call with labels, since one chunk may miss
+            some classes. Ignored later: the classes are fixed at the first call.
+
+        Returns
+        -------
+        self
+        """
+        return self._partial_fit(X, self._chunk_targets(y, classes), sample_weight)
+
+    def _chunk_targets(self, y, classes):
+        if isinstance(y, SoftTargets):
+            if not y.is_classification:
+                raise TypeError("partial_fit of a classifier takes classification SoftTargets.")
+            return y
+        y_array = np.asarray(y)
+        if y_array.ndim == 2 and y_array.shape[1] > 1:
+            return targets_from_y(y_array)
+        y_array = column_or_1d(y_array, warn=True)
+        check_classification_targets(y_array)
+        if hasattr(self, "classes_"):
+            known = self.classes_
+        elif classes is not None:
+            known = np.unique(classes)
+        else:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit with labels, since "
+                "one chunk may not hold every class: partial_fit(X, y, classes=all_labels)."
+            )
+        if len(known) < 2:
+            raise ValueError(f"classes has a single class {known!r}; a classifier needs two.")
+        unseen = np.setdiff1d(y_array, known)
+        if len(unseen):
+            raise ValueError(
+                f"y holds labels {list(unseen)[:10]} not in the classes {list(known)[:10]} fixed "
+                "at the first call to partial_fit; pass every label in classes then."
+            )
+        codes = np.searchsorted(known, y_array)
+        return SoftTargets(
+            probabilities=np.eye(len(known))[codes], y=codes, classes=np.asarray(known)
+        )
+
+    def predict_proba(self, X):
+        """Class probabilities at temperature 1.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        return softmax(self.decision_function(X), axis=1)
+
+    def decision_function(self, X):
+        """The student's logits (log-probabilities up to a constant per row).
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+
+        Returns
+        -------
+        logits : ndarray of shape (n_samples, n_classes)
+        """
+        return self._forward(self._transform(X)).astype(np.float64)
+
+
+class SoftMLPRegressor(SoftRegressorMixin, _BaseSoftMLP):
+    __doc__ = f"""A multi-layer perceptron trained on a regression teacher's outputs.
+
+    Minimises per row ``(1 - alpha) * ||f(x) - teacher(x)||^2 / 2 + alpha * ||f(x) - y||^2 / 2``
+    (the second term where ``y`` is not NaN), with ``alpha`` from the
+    :class:`~skdistill.SoftTargets`. The targets are standardised inside (mean and scale kept in
+    ``target_mean_`` / ``target_scale_`` and undone by :meth:`predict`), so targets in the
+    hundreds of thousands train as well as unit-scale ones. ``fit(X, y)`` trains on ``y``.
+
+    The input may be the raw table the teacher takes: a DataFrame with categorical / string
+    columns and missing values is encoded inside the student.
+
+    Parameters
+    ----------
+{_COMMON_PARAMETERS}
+    Attributes
+    ----------
+    target_mean_, target_scale_ : ndarray of shape (n_outputs,)
+        Standardisation of the targets.
+    n_outputs_ : int
+        Number of outputs.
+{_COMMON_ATTRIBUTES}
+    See Also
+    --------
+    SoftMLPClassifier : The same network for classification teachers.
+
+    References
+    ----------
+    .. [1] J. Ba and R. Caruana, "Do Deep Nets Really Need to be Deep?", NIPS 2014.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skdistill.students import SoftMLPRegressor
+    >>> X, y = make_regression(n_samples=500, n_features=5, noise=1.0, random_state=0)
+    >>> model = SoftMLPRegressor(max_iter=300, random_state=0).fit(X, 1e5 * y)
+    >>> model.score(X, 1e5 * y) > 0.95
+    True
+    """
+
+    _loss_name = "squared_error"
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _init_targets(self, targets):
+        values = np.asarray(targets.values, dtype=np.float64)
+        self._y_1d = values.ndim == 1
+        values = values.reshape(len(values), -1)
+        self.n_outputs_ = values.shape[1]
+        self.target_mean_ = values.mean(axis=0)
+        scale = values.std(axis=0)
+        self.target_scale_ = np.where(scale > 0, scale, 1.0)
+
+    def _check_targets(self, targets):
+        values = np.asarray(targets.values)
+        n_outputs = 1 if values.ndim == 1 else values.shape[1]
+        if n_outputs != self.n_outputs_:
+            raise ValueError(
+                f"the targets have {n_outputs} outputs but this model was fitted with "
+                f"{self.n_outputs_}; pass targets of the same shape, or set warm_start=False "
+                "to start over."
+            )
+
+    def _standardise(self, values):
+        values = np.asarray(values, dtype=np.float64)
+        values = values.reshape(len(values), -1)
+        return ((values - self.target_mean_) / self.target_scale_).astype(_DTYPE)
+
+    def _encode_targets(self, targets):
+        hard = None
+        if targets.y is not None:
+            hard = self._standardise(targets.y)
+            if hard.shape[1] != self.n_outputs_:
+                raise ValueError(
+                    f"y has {hard.shape[1]} outputs but the teacher's values have "
+                    f"{self.n_outputs_}; they must have the same shape."
+                )
+        return self._standardise(targets.values), hard
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train one epoch on a chunk of rows, keeping the weights and the optimizer state.
+
+        The target standardisation and the input encoding are fitted on the first chunk.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), or SoftTargets
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self
+        """
+        if isinstance(y, SoftTargets):
+            if y.is_classification:
+                raise TypeError("partial_fit of a regressor takes SoftTargets with values.")
+            targets = y
+        else:
+            y = np.asarray(y, dtype=np.float64)
+            if y.ndim == 2 and y.shape[1] == 1:
+                y = column_or_1d(y, warn=True)
+            targets = SoftTargets(values=y)
+        return self._partial_fit(X, targets, sample_weight)
+
+    def predict(self, X):
+        """Predicted values.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
+        out = self._forward(self._transform(X)).astype(np.float64)
+        out = out * self.target_scale_ + self.target_mean_
+        return out.ravel() if self._y_1d else out
