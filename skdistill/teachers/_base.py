@@ -1,0 +1,296 @@
+"""The teacher adapter base class and the conversions every family shares.
+
+An adapter turns one fitted model into one thing the distiller needs: ``outputs(X)``, the
+teacher's logits (classification, one column per class in the order of ``classes_``) or its
+predictions (regression). Subclasses only say where the raw numbers come from.
+"""
+
+import numpy as np
+from scipy.special import log_expit
+from sklearn.exceptions import NotFittedError
+
+#: Probabilities are clipped here before the log, so a hard 0 gives a finite logit.
+PROBA_CLIP = 1e-12
+
+TASKS = ("classification", "regression")
+#: What ``response_method`` may be; "raw_score" and "output_margin" are aliases of "raw".
+RESPONSE_METHODS = (
+    "auto",
+    "predict_proba",
+    "decision_function",
+    "predict",
+    "raw",
+    "raw_score",
+    "output_margin",
+)
+
+
+class TeacherAdapter:
+    """Gives one teacher's exact logits (classification) or predictions (regression).
+
+    Build adapters with :func:`~skdistill.teachers.as_teacher`; each subclass handles one
+    family of models. An adapter is a plain class, not an estimator: it holds the user's
+    object unchanged, is cheap to build and to pickle, and ``outputs`` changes no state, so it
+    can run on chunks of ``X`` in parallel threads or processes.
+
+    Parameters
+    ----------
+    estimator : object
+        The teacher, exactly as the user gave it.
+    task : {"classification", "regression"}
+        What the distiller does with the outputs.
+    response_method : str, default="auto"
+        Which output of the teacher to use; see :func:`~skdistill.teachers.as_teacher`.
+
+    Attributes
+    ----------
+    estimator : object
+        The user's object, unchanged.
+    is_fitted : bool
+        Whether the teacher can give outputs now.
+    classes_ : ndarray or None
+        Classification: the teacher's classes, in the order of the output columns; None when
+        unknown (or when not fitted yet).
+    n_features_in_ : int or None
+        Number of features the teacher expects, when known.
+    feature_names_in_ : ndarray of str or None
+        Feature names the teacher was fitted with, when known.
+    allow_nan : bool
+        Whether the teacher accepts missing values in ``X``.
+    response_method_ : str or None
+        The output actually used ("raw_score", "output_margin", "decision_function",
+        "predict_proba", "predict" or "callable"); None before the teacher is fitted.
+    output_kind : str or None
+        "logits" (exact: softmax of them is the teacher's probabilities), "margins"
+        (a decision function that is not a logit, such as an SVM's), "log_proba" (log of the
+        clipped probabilities), "labels" (only hard labels, as clipped log one-hot) or
+        "values" (regression); None before the teacher is fitted.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skdistill.teachers import TeacherAdapter, as_teacher
+    >>> X, y = load_iris(return_X_y=True)
+    >>> adapter = as_teacher(LogisticRegression(max_iter=500).fit(X, y))
+    >>> isinstance(adapter, TeacherAdapter), adapter.outputs(X[:2]).shape
+    (True, (2, 3))
+    """
+
+    def __init__(self, estimator, *, task="classification", response_method="auto"):
+        self.estimator = estimator
+        self.task = check_task(task)
+        self.response_method = check_response_method(response_method)
+        self._config = None
+        self._check_task()
+        if self.is_fitted:
+            self._config = self._configure()
+
+    def __repr__(self):
+        return f"{type(self).__name__}({type(self.estimator).__name__}, task={self.task!r})"
+
+    # -- what subclasses provide ----------------------------------------------------------
+
+    @property
+    def is_fitted(self):
+        return True
+
+    def _check_task(self):
+        """Raise a ValueError when the teacher cannot serve ``self.task`` (may be unfitted)."""
+
+    def _configure(self):
+        """Return a dict of what the fitted teacher declares (see ``_CONFIG_KEYS``)."""
+        raise NotImplementedError
+
+    def _outputs(self, X, config):
+        raise NotImplementedError
+
+    def _fit(self, X, y, sample_weight):
+        raise TypeError(
+            f"The teacher {type(self.estimator).__name__} cannot be fitted by skdistill. "
+            "Fit (train) it yourself and pass the fitted model."
+        )
+
+    def _allow_nan_unfitted(self):
+        return False
+
+    # -- public API -------------------------------------------------------------------------
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the underlying estimator in place on ``(X, y)``; return the adapter.
+
+        Only for an unfitted scikit-learn-style teacher; a fitted teacher is never refit by
+        skdistill. Raises TypeError when the teacher cannot be fitted (a callable, a Booster).
+        """
+        self._fit(X, y, sample_weight)
+        self._config = self._configure()
+        return self
+
+    def outputs(self, X):
+        """Teacher logits (classification) or predictions (regression) for ``X``.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame
+            Rows in the schema the teacher was fitted on; passed to the teacher unchanged.
+
+        Returns
+        -------
+        outputs : ndarray of float64
+            Classification: shape (n_samples, n_classes), columns in the order of
+            ``classes_``, with ``softmax(outputs)`` equal to the teacher's probabilities (up to
+            clipping at 1e-12 for "log_proba" and "labels"). Regression: shape (n_samples,) or
+            (n_samples, n_targets).
+        """
+        config = self._fitted_config()
+        out = np.ascontiguousarray(self._outputs(X, config), dtype=np.float64)
+        if self.task == "classification":
+            classes = config["classes_"]
+            if out.ndim != 2 or (classes is not None and out.shape[1] != len(classes)):
+                raise ValueError(
+                    f"The teacher gave outputs of shape {out.shape}, but "
+                    f"{'its ' + str(len(classes)) if classes is not None else 'one column per'}"
+                    " class columns were expected. Check response_method and the teacher's "
+                    "declared classes."
+                )
+        return out
+
+    def _fitted_config(self):
+        if not self.is_fitted:
+            raise NotFittedError(
+                f"The teacher {type(self.estimator).__name__} is not fitted, so it has no "
+                "outputs yet. Fit it first (or let the distiller fit it: pass it unfitted to "
+                "DistilledClassifier / DistilledRegressor and call fit with y)."
+            )
+        if self._config is None:  # fitted in place after the adapter was built
+            self._config = self._configure()
+        return self._config
+
+    def _get(self, key):
+        return self._fitted_config()[key] if self.is_fitted else None
+
+    @property
+    def classes_(self):
+        return self._get("classes_") if self.task == "classification" else None
+
+    @property
+    def n_features_in_(self):
+        return self._get("n_features_in_")
+
+    @property
+    def feature_names_in_(self):
+        return self._get("feature_names_in_")
+
+    @property
+    def response_method_(self):
+        return self._get("response_method_")
+
+    @property
+    def output_kind(self):
+        return self._get("output_kind")
+
+    @property
+    def allow_nan(self):
+        if self.is_fitted:
+            return self._fitted_config()["allow_nan"]
+        return self._allow_nan_unfitted()
+
+
+def make_config(
+    *,
+    response_method_,
+    output_kind,
+    classes_=None,
+    n_features_in_=None,
+    feature_names_in_=None,
+    allow_nan=False,
+    **extra,
+):
+    """The dict ``_configure`` returns; ``extra`` holds family-specific details."""
+    if classes_ is not None:
+        classes_ = np.asarray(classes_)
+    if feature_names_in_ is not None:
+        feature_names_in_ = np.asarray(feature_names_in_, dtype=object)
+    return {
+        "response_method_": response_method_,
+        "output_kind": output_kind,
+        "classes_": classes_,
+        "n_features_in_": None if n_features_in_ is None else int(n_features_in_),
+        "feature_names_in_": feature_names_in_,
+        "allow_nan": bool(allow_nan),
+        **extra,
+    }
+
+
+def check_task(task):
+    if task not in TASKS:
+        raise ValueError(f"task must be 'classification' or 'regression', got {task!r}.")
+    return task
+
+
+def check_response_method(response_method):
+    if response_method not in RESPONSE_METHODS:
+        raise ValueError(
+            f"response_method must be one of {list(RESPONSE_METHODS)}, got {response_method!r}."
+        )
+    # "raw_score" (LightGBM) and "output_margin" (XGBoost) both name the library margin.
+    return "raw" if response_method in ("raw_score", "output_margin") else response_method
+
+
+# -- conversions to logits --------------------------------------------------------------------
+
+
+def margins_to_logits(margins, scale=1.0):
+    """Binary 1-D margin ``m`` → ``[0, scale * m]``; 2-D margins are returned scaled.
+
+    ``[0, m]`` rather than ``[-m, m]``: softmax of ``[0, m]`` is ``expit(m)``, the teacher's
+    probability, while ``[-m, m]`` would give ``expit(2m)``.
+    """
+    margins = np.asarray(margins, dtype=np.float64)
+    if scale != 1.0:
+        margins = scale * margins
+    if margins.ndim == 1:
+        return np.column_stack([np.zeros_like(margins), margins])
+    if margins.ndim == 2 and margins.shape[1] == 1:
+        return np.column_stack([np.zeros_like(margins[:, 0]), margins[:, 0]])
+    return margins
+
+
+def ovr_margins_to_logits(margins, scale=1.0):
+    """One-vs-rest sigmoid margins → logits whose softmax is the normalised probabilities.
+
+    Models such as LightGBM's ``multiclassova`` and ``SGDClassifier(loss="log_loss")`` give
+    per-class probabilities ``expit(scale * m_k)`` and (if at all) normalise them by their sum,
+    so ``log_expit(scale * m_k)`` are exact logits of the normalised probabilities.
+    """
+    margins = np.asarray(margins, dtype=np.float64)
+    if margins.ndim == 1 or margins.shape[1] == 1:
+        return margins_to_logits(margins, scale)
+    return log_expit(scale * margins)
+
+
+def proba_to_logits(proba):
+    """Log of probabilities clipped at 1e-12; a 1-D input is the positive-class probability."""
+    proba = np.asarray(proba, dtype=np.float64)
+    if proba.ndim == 1:
+        proba = np.column_stack([1.0 - proba, proba])
+    return np.log(np.clip(proba, PROBA_CLIP, 1.0))
+
+
+def labels_to_logits(labels, classes):
+    """Hard labels → log of the clipped one-hot matrix, columns in the order of ``classes``."""
+    labels = np.asarray(labels).ravel()
+    classes = np.asarray(classes)
+    sorter = np.argsort(classes, kind="stable")
+    pos = np.clip(np.searchsorted(classes, labels, sorter=sorter), 0, len(classes) - 1)
+    idx = sorter[pos]
+    unknown = classes[idx] != labels
+    if np.any(unknown):
+        raise ValueError(
+            f"The teacher predicted labels that are not among its classes: "
+            f"{np.unique(labels[unknown])[:5].tolist()}; classes are {classes[:10].tolist()}. "
+            "Declare the right classes (for a callable: CallableTeacher(..., classes=...))."
+        )
+    onehot = np.full((len(labels), len(classes)), PROBA_CLIP)
+    onehot[np.arange(len(labels)), idx] = 1.0
+    return np.log(onehot)

@@ -1,0 +1,88 @@
+"""Adapter for a Pipeline whose final step is a LightGBM or XGBoost model.
+
+A Pipeline does not pass ``raw_score=True`` / ``output_margin=True`` through to its final
+step, so the front end runs as ``pipe[:-1].transform(X)`` and the final step's adapter gives
+the margins of the transformed rows.
+"""
+
+from ._base import TeacherAdapter
+from ._sklearn import (
+    allow_nan_of,
+    check_task_matches,
+    fit_estimator,
+    is_fitted_sklearn_style,
+    unwrap_frozen,
+)
+
+
+class PipelineTeacher(TeacherAdapter):
+    """Adapter for ``Pipeline([... transformers ..., ("gbm", LGBMClassifier())])`` and the like.
+
+    The margins equal ``pipe[-1].predict(pipe[:-1].transform(X), raw_score=True)`` (LightGBM)
+    or ``output_margin=True`` (XGBoost), converted to logits as for the bare model.
+
+    Parameters
+    ----------
+    estimator : Pipeline or FrozenEstimator of a Pipeline
+    task : {"classification", "regression"}
+    response_method : str, default="auto"
+    final_adapter : type
+        The adapter class of the final step (LightGBMTeacher or XGBoostTeacher).
+
+    Examples
+    --------
+    >>> from lightgbm import LGBMClassifier
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skdistill.teachers import as_teacher
+    >>> X, y = load_iris(return_X_y=True)
+    >>> pipe = make_pipeline(StandardScaler(), LGBMClassifier(n_estimators=5, verbose=-1))
+    >>> adapter = as_teacher(pipe.fit(X, y))
+    >>> type(adapter).__name__, adapter.response_method_
+    ('PipelineTeacher', 'raw_score')
+    """
+
+    def __init__(self, estimator, *, task="classification", response_method="auto", final_adapter):
+        self.final_adapter = final_adapter
+        super().__init__(estimator, task=task, response_method=response_method)
+
+    @property
+    def _pipeline(self):
+        return unwrap_frozen(self.estimator)
+
+    def _final(self):
+        """The final step's adapter (built fresh: cheap, and always sees the fitted step)."""
+        return self.final_adapter(
+            self._pipeline.steps[-1][1], task=self.task, response_method=self.response_method
+        )
+
+    @property
+    def is_fitted(self):
+        return is_fitted_sklearn_style(self.estimator)
+
+    def _check_task(self):
+        check_task_matches(self.estimator, self.task)
+        self._final()  # the final step's own checks (objective, ranking, ...)
+
+    def _allow_nan_unfitted(self):
+        return allow_nan_of(self._pipeline)
+
+    def _fit(self, X, y, sample_weight):
+        fit_estimator(self.estimator, X, y, sample_weight)
+
+    def _configure(self):
+        final = self._final()
+        pipe = self._pipeline
+        config = dict(final._fitted_config())
+        config.update(
+            n_features_in_=getattr(pipe, "n_features_in_", None),
+            feature_names_in_=getattr(pipe, "feature_names_in_", None),
+            allow_nan=allow_nan_of(pipe),
+            final=final,
+        )
+        return config
+
+    def _outputs(self, X, config):
+        Xt = self._pipeline[:-1].transform(X)
+        return config["final"]._outputs(Xt, config["final"]._config)
