@@ -4,7 +4,8 @@ The distillers wrap an already-fitted teacher, generate pseudo-data around the t
 label it with the teacher's soft outputs at a temperature and train a small student on it.
 """
 
+from ._distill import DistilledClassifier, DistilledRegressor
 from ._targets import SoftTargets
 
 __version__ = "0.1.0"
-__all__ = ["SoftTargets", "__version__"]
+__all__ = ["DistilledClassifier", "DistilledRegressor", "SoftTargets", "__version__"]

@@ -1,0 +1,546 @@
+"""The distillers: scikit-learn meta-estimators that train a small student from a teacher."""
+
+import time
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MetaEstimatorMixin,
+    RegressorMixin,
+    _fit_context,
+    clone,
+)
+from sklearn.model_selection import check_cv
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_array,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
+
+from ._labeling import label_rows
+from ._tables import check_finite_table, concat_rows, is_dataframe
+from ._targets import SoftTargets
+from .samplers import MUNGE, check_sampler, iter_sampler_chunks
+from .students import SoftMLPClassifier, SoftMLPRegressor, as_student
+from .teachers import as_teacher
+
+_MAX_SEED = np.iinfo(np.int32).max
+
+
+def _seed_from(rng):
+    return int(rng.randint(_MAX_SEED))
+
+
+def _with_random_state(estimator, seed):
+    """Seed an estimator whose ``random_state`` the user left as None, for reproducible fits."""
+    params = estimator.get_params(deep=False) if hasattr(estimator, "get_params") else {}
+    if "random_state" in params and params["random_state"] is None:
+        estimator.set_params(random_state=seed)
+    return estimator
+
+
+class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
+    """Shared fit path of :class:`DistilledClassifier` and :class:`DistilledRegressor`."""
+
+    _task = None  # "classification" or "regression", set by the subclasses
+
+    _parameter_constraints = {
+        "teacher": "no_validation",  # as_teacher says what a usable teacher is
+        "student": [HasMethods(["fit"]), None],
+        "sampler": [HasMethods(["fit", "sample"]), StrOptions({"default"}), None],
+        "n_samples": [
+            Interval(Integral, 0, None, closed="left"),
+            Interval(Real, 0, None, closed="left"),
+        ],
+        "temperature": [Interval(Real, 0, None, closed="neither")],
+        "alpha": [Interval(Real, 0, 1, closed="both")],
+        "include_original": ["boolean"],
+        "response_method": [str],
+        "teacher_cv": ["cv_object", None],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        teacher,
+        *,
+        student=None,
+        sampler="default",
+        n_samples=10.0,
+        temperature=1.0,
+        alpha=0.0,
+        include_original=True,
+        response_method="auto",
+        teacher_cv=None,
+        batch_size=10_000,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.teacher = teacher
+        self.student = student
+        self.sampler = sampler
+        self.n_samples = n_samples
+        self.temperature = temperature
+        self.alpha = alpha
+        self.include_original = include_original
+        self.response_method = response_method
+        self.teacher_cv = teacher_cv
+        self.batch_size = batch_size
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __sklearn_clone__(self):
+        # scikit-learn's clone would hand back an unfitted copy of the teacher, and
+        # GridSearchCV would then refit it (or fail). The teacher is never modified by fit
+        # (an unfitted one is cloned before fitting), so sharing the object is safe.
+        params = self.get_params(deep=False)
+        teacher = params.pop("teacher")
+        return type(self)(teacher, **{k: clone(v, safe=False) for k, v in params.items()})
+
+    # ----------------------------------------------------------------------------------------
+    # fit
+
+    def _log(self, message):
+        if self.verbose:
+            print(f"[skdistill] {message}", flush=True)
+
+    def _default_student(self):
+        raise NotImplementedError
+
+    def _encode_y(self, y, adapter):
+        """Check y against the teacher; return what the student's hard term needs."""
+        raise NotImplementedError
+
+    def _check_X(self, X, adapter, *, reset):
+        if is_dataframe(X):
+            validate_data(self, X, reset=reset, skip_check_array=True)
+            if len(X) == 0:
+                raise ValueError("X is empty (0 rows); fit and predict need at least one row.")
+        else:
+            X = check_array(X, ensure_all_finite=False, ensure_min_samples=1)
+            validate_data(self, X, reset=reset, skip_check_array=True)
+        nan_hint = (
+            "The teacher does not accept missing values; impute them first (for example "
+            "with sklearn.impute.SimpleImputer in a Pipeline before the distiller), or use a "
+            "teacher that handles them, such as LightGBM."
+        )
+        check_finite_table(X, allow_nan=adapter.allow_nan, nan_hint=nan_hint)
+        if adapter.n_features_in_ is not None and X.shape[1] != adapter.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but the teacher was fitted on "
+                f"{adapter.n_features_in_}. Give the distiller the same columns as the teacher."
+            )
+        return X
+
+    def _fit_teacher(self, adapter, X, y, sample_weight):
+        if adapter.is_fitted:
+            return adapter
+        if y is None:
+            raise ValueError(
+                "The teacher is not fitted, so fit needs y to fit it. Pass y, or give an "
+                "already-fitted teacher (distillation from a fitted teacher needs no labels)."
+            )
+        fresh = as_teacher(
+            clone(self.teacher), task=self._task, response_method=self.response_method
+        )
+        self._log(f"fitting the unfitted teacher {type(self.teacher).__name__} on {len(X):,} rows")
+        return fresh.fit(X, y, sample_weight=sample_weight)
+
+    def _real_row_outputs(self, adapter, X, y, sample_weight, fitted_here):
+        """Teacher outputs for the real rows: in-sample, or out-of-fold when teacher_cv is set."""
+        kwargs = {"batch_size": self.batch_size, "n_jobs": self.n_jobs, "verbose": self.verbose}
+        if self.teacher_cv is None:
+            return label_rows(adapter, X, **kwargs)
+        if not fitted_here:
+            raise ValueError(
+                "teacher_cv applies only to an unfitted teacher, which fit trains on (X, y); "
+                "this teacher is already fitted. Set teacher_cv=None."
+            )
+        cv = check_cv(self.teacher_cv, y, classifier=self._task == "classification")
+        outputs = None
+        for train, test in cv.split(X, y):
+            fold = as_teacher(
+                clone(self.teacher), task=self._task, response_method=self.response_method
+            )
+            weights = None if sample_weight is None else sample_weight[train]
+            fold.fit(_rows(X, train), _rows(y, train), sample_weight=weights)
+            fold_outputs = label_rows(fold, _rows(X, test), **kwargs)
+            if outputs is None:
+                outputs = np.empty((len(X),) + fold_outputs.shape[1:])
+            outputs[test] = fold_outputs
+        return outputs
+
+    def _draw_pseudo_rows(self, X, n_pseudo, rng):
+        sampler = MUNGE() if isinstance(self.sampler, str) else self.sampler
+        check_sampler(sampler)
+        sampler = _with_random_state(clone(sampler), _seed_from(rng)).fit(X)
+        chunks = list(
+            iter_sampler_chunks(sampler, n_pseudo, self.batch_size, random_state=_seed_from(rng))
+        )
+        if is_dataframe(X) and not is_dataframe(chunks[0]):
+            import pandas as pd
+
+            chunks = [pd.DataFrame(c, columns=X.columns).astype(X.dtypes) for c in chunks]
+        return sampler, concat_rows(chunks)
+
+    def _n_pseudo(self, n_rows):
+        if self.sampler is None:
+            return 0
+        if isinstance(self.n_samples, Integral):
+            return int(self.n_samples)
+        return int(round(self.n_samples * n_rows))
+
+    def _fit(self, X, y, sample_weight):
+        rng = check_random_state(self.random_state)
+        adapter = as_teacher(self.teacher, task=self._task, response_method=self.response_method)
+        X = self._check_X(X, adapter, reset=True)
+        n_real = len(X)
+        if y is not None:
+            y = column_or_1d(y, warn=True) if np.ndim(y) == 2 else np.asarray(y)
+            if len(y) != n_real:
+                raise ValueError(f"X has {n_real} rows but y has {len(y)}; they must match.")
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X)
+
+        tic = time.perf_counter()
+        fitted_here = not adapter.is_fitted
+        adapter = self._fit_teacher(adapter, X, y, sample_weight)
+        teacher_fit_time = time.perf_counter() - tic if fitted_here else 0.0
+        y_codes = self._encode_y(y, adapter)
+
+        tic = time.perf_counter()
+        n_pseudo = self._n_pseudo(n_real)
+        self.sampler_ = None
+        parts = [X] if self.include_original else []
+        if n_pseudo > 0:
+            self._log(f"sampling {n_pseudo:,} pseudo rows around {n_real:,} real rows")
+            self.sampler_, X_pseudo = self._draw_pseudo_rows(X, n_pseudo, rng)
+            parts.append(X_pseudo)
+        if not parts:
+            raise ValueError(
+                "The transfer set is empty: include_original=False and no pseudo rows. Set "
+                "include_original=True, or a sampler with n_samples > 0."
+            )
+        X_transfer = concat_rows(parts) if len(parts) > 1 else parts[0]
+        sampling_time = time.perf_counter() - tic
+
+        tic = time.perf_counter()
+        self._log(f"labeling {len(X_transfer):,} transfer rows with the teacher")
+        kwargs = {"batch_size": self.batch_size, "n_jobs": self.n_jobs, "verbose": self.verbose}
+        if self.include_original:
+            real = self._real_row_outputs(adapter, X, y, sample_weight, fitted_here)
+            pseudo = [label_rows(adapter, X_pseudo, **kwargs)] if n_pseudo > 0 else []
+            outputs = np.concatenate([real, *pseudo], axis=0)
+        else:
+            outputs = label_rows(adapter, X_transfer, **kwargs)
+        labeling_time = time.perf_counter() - tic
+
+        # Only the real rows carry true targets; pseudo rows get "no label" (-1 / NaN).
+        n_unlabeled = len(X_transfer) - (n_real if self.include_original else 0)
+        hard = None
+        if y_codes is not None and self.include_original:
+            hard = np.concatenate([y_codes, np.full(n_unlabeled, self._no_label, y_codes.dtype)])
+        weights = None
+        if sample_weight is not None:
+            # Pseudo rows stand for the table as a whole: they get the mean real weight.
+            real_w = sample_weight if self.include_original else np.empty(0)
+            weights = np.concatenate([real_w, np.full(n_unlabeled, sample_weight.mean())])
+        targets = self._make_targets(outputs, hard, adapter)
+
+        tic = time.perf_counter()
+        student = self.student if self.student is not None else self._default_student()
+        student = _with_random_state(clone(student), _seed_from(rng))
+        self.student_ = as_student(student, task=self._task)
+        self._log(f"training the student {type(student).__name__} on {len(X_transfer):,} rows")
+        self.student_.fit_soft(X_transfer, targets, sample_weight=weights)
+        training_time = time.perf_counter() - tic
+
+        self.teacher_ = adapter.estimator
+        self.teacher_adapter_ = adapter
+        self.n_transfer_samples_ = len(X_transfer)
+        self.fit_times_ = {
+            "teacher_fit": teacher_fit_time,
+            "sampling": sampling_time,
+            "labeling": labeling_time,
+            "training": training_time,
+        }
+        self._log(
+            "done: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.fit_times_.items() if v > 0)
+        )
+        return self
+
+    def _validated_for_predict(self, X):
+        check_is_fitted(self)
+        return self._check_X(X, self.teacher_adapter_, reset=False)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # when the teacher allows it; checked in fit
+        tags.non_deterministic = False
+        return tags
+
+
+def _rows(a, idx):
+    return a.iloc[idx] if is_dataframe(a) else a[idx]
+
+
+class DistilledClassifier(ClassifierMixin, _BaseDistiller):
+    """Distil a fitted classifier of any framework into a small, fast student.
+
+    The teacher is used as it is and never refit. ``fit`` draws pseudo rows around ``X`` with
+    ``sampler`` (MUNGE by default), labels the real and pseudo rows with the teacher's logits,
+    and trains ``student`` on the softened targets at ``temperature`` (Hinton et al., 2015),
+    with an optional hard-label term of weight ``alpha`` on the real rows. ``predict``,
+    ``predict_proba`` and ``score`` use the student alone.
+
+    Parameters
+    ----------
+    teacher : estimator or callable
+        The model to distil: a fitted scikit-learn classifier or Pipeline, a LightGBM or
+        XGBoost model or Booster, any object with ``predict_proba`` / ``decision_function`` /
+        ``predict``, a :class:`~skdistill.teachers.CallableTeacher`, or a
+        ``sklearn.frozen.FrozenEstimator``. An unfitted estimator is fitted on ``(X, y)``
+        inside ``fit`` (on a clone; the object you pass is never modified).
+    student : estimator, default=None
+        The model to train: one of :mod:`skdistill.students`, any scikit-learn regressor
+        (it learns the teacher's logits) or a classifier (it learns the teacher's argmax, with
+        a warning). None means ``SoftMLPClassifier(hidden_layer_sizes=(64, 64))``.
+    sampler : sampler, "default" or None, default="default"
+        Generates the pseudo rows: one of :mod:`skdistill.samplers`, or any object with
+        ``fit(X)`` and ``sample(n)`` (``GaussianMixture``, ``KernelDensity``). "default" is
+        ``MUNGE()``; None draws no pseudo rows.
+    n_samples : int or float, default=10.0
+        Pseudo rows to draw: an int is a count, a float a multiple of ``len(X)``.
+    temperature : float, default=1.0
+        Softening temperature ``T`` used while training; the student predicts at ``T = 1``.
+    alpha : float, default=0.0
+        Weight of the cross-entropy with the true labels on the real rows (when ``y`` is
+        given); the soft term gets ``1 - alpha``.
+    include_original : bool, default=True
+        Whether the real rows are part of the transfer set.
+    response_method : str, default="auto"
+        Which output of the teacher to distil; "auto" takes exact logits where the library
+        exposes them (see :func:`skdistill.teachers.as_teacher`).
+    teacher_cv : int, cross-validation generator or None, default=None
+        Only for an unfitted teacher: label the real rows with out-of-fold teachers fitted on
+        the other folds, since a teacher is over-confident on its own training rows.
+    batch_size : int, default=10_000
+        Rows per chunk for sampling and labeling; bounds the memory of teacher outputs.
+    n_jobs : int, default=None
+        Parallel labeling jobs (joblib; works with ``parallel_config(backend="dask")``).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the sampler and the student; an int gives bit-identical results.
+    verbose : int, default=0
+        Print progress of sampling, labeling and training.
+
+    Attributes
+    ----------
+    teacher_ : object
+        The teacher used (the very object passed, when it was fitted).
+    teacher_adapter_ : TeacherAdapter
+        Gives the teacher's logits (``outputs``).
+    student_ : estimator
+        The trained student.
+    sampler_ : sampler or None
+        The fitted sampler.
+    classes_ : ndarray of shape (n_classes,)
+        The teacher's classes.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Defined when X has string column names.
+    n_transfer_samples_ : int
+        Rows the student was trained on.
+    fit_times_ : dict
+        Seconds spent fitting the teacher (when unfitted), sampling, labeling and training.
+
+    References
+    ----------
+    Buciluǎ, C., Caruana, R. & Niculescu-Mizil, A. (2006). Model compression. KDD.
+    Hinton, G., Vinyals, O. & Dean, J. (2015). Distilling the knowledge in a neural network.
+
+    Examples
+    --------
+    >>> from lightgbm import LGBMClassifier
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from skdistill import DistilledClassifier
+    >>> from skdistill.students import SoftTreeClassifier
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> teacher = LGBMClassifier(n_estimators=50, verbose=-1).fit(X, y)
+    >>> model = DistilledClassifier(teacher, student=SoftTreeClassifier(max_depth=4),
+    ...                             n_samples=2.0, random_state=0).fit(X, y)
+    >>> model.predict(X[:3])
+    array([0, 0, 0])
+    >>> round(model.score(X, y), 2) > 0.9
+    True
+    """
+
+    _task = "classification"
+    _no_label = -1
+
+    def _default_student(self):
+        return SoftMLPClassifier(hidden_layer_sizes=(64, 64))
+
+    def _encode_y(self, y, adapter):
+        classes = adapter.classes_
+        if y is not None:
+            if classes is None:
+                classes = np.unique(y)
+            unknown = np.setdiff1d(np.unique(y), classes)
+            if len(unknown):
+                raise ValueError(
+                    f"y contains labels the teacher does not know: {unknown[:5].tolist()}; the "
+                    f"teacher's classes are {np.asarray(classes)[:10].tolist()}. Pass the labels "
+                    "the teacher was trained on (the same encoding), or refit the teacher."
+                )
+            if len(np.unique(y)) < 2:
+                raise ValueError(
+                    f"y has a single class ({np.unique(y)[0]!r}). Distillation with labels needs "
+                    "at least two classes; with a fitted teacher you can call fit(X) without y."
+                )
+        if classes is None:
+            raise ValueError(
+                "The teacher does not declare its classes and no y was given. Pass y, or wrap "
+                "a callable teacher in CallableTeacher(..., classes=[...])."
+            )
+        if len(classes) < 2:
+            raise ValueError(f"The teacher has a single class {classes!r}; nothing to distil.")
+        self.classes_ = np.asarray(classes)
+        if y is None:
+            return None
+        order = np.argsort(self.classes_)
+        return order[np.searchsorted(self.classes_[order], y)]
+
+    def _make_targets(self, outputs, hard, adapter):
+        if outputs.shape[1] != len(self.classes_):
+            raise ValueError(
+                f"The teacher gives {outputs.shape[1]} outputs per row but has "
+                f"{len(self.classes_)} classes."
+            )
+        return SoftTargets(
+            logits=outputs,
+            temperature=self.temperature,
+            y=hard,
+            alpha=self.alpha if hard is not None else 0.0,
+            classes=self.classes_,
+        )
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None, sample_weight=None):
+        """Distil the teacher into the student.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Rows as the teacher sees them.
+        y : array-like of shape (n_samples,), default=None
+            True labels; optional with a fitted teacher (used by the ``alpha`` term, and to
+            fit an unfitted teacher).
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : DistilledClassifier
+        """
+        return self._fit(X, y, sample_weight)
+
+    def predict_proba(self, X):
+        """Class probabilities of the student at temperature 1."""
+        X = self._validated_for_predict(X)
+        return self.student_.predict_proba(X)
+
+    def predict_log_proba(self, X):
+        """Log of :meth:`predict_proba`."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """Class of highest student probability."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = False
+        return tags
+
+
+class DistilledRegressor(RegressorMixin, _BaseDistiller):
+    """Distil a fitted regressor of any framework into a small, fast student.
+
+    Like :class:`DistilledClassifier`, with the teacher's predictions as targets; the
+    student (by default a :class:`~skdistill.students.SoftMLPRegressor`, which standardises
+    the target) learns them on the real and pseudo rows. ``temperature`` has no effect on
+    regression and is kept only for a shared signature.
+
+    Parameters
+    ----------
+    teacher : estimator or callable
+        A fitted regressor (scikit-learn, LightGBM, XGBoost, Pipeline, callable) or an
+        unfitted one, fitted on ``(X, y)`` inside ``fit``.
+    student : estimator, default=None
+        Any regressor; None means ``SoftMLPRegressor(hidden_layer_sizes=(64, 64))``.
+    sampler, n_samples, temperature, alpha, include_original, response_method, teacher_cv,
+    batch_size, n_jobs, random_state, verbose
+        As in :class:`DistilledClassifier`; ``alpha`` weighs the true ``y`` on real rows.
+
+    Attributes
+    ----------
+    teacher_, teacher_adapter_, student_, sampler_, n_features_in_, feature_names_in_,
+    n_transfer_samples_, fit_times_
+        As in :class:`DistilledClassifier`.
+
+    Examples
+    --------
+    >>> from lightgbm import LGBMRegressor
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.tree import DecisionTreeRegressor
+    >>> from skdistill import DistilledRegressor
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> teacher = LGBMRegressor(n_estimators=50, verbose=-1).fit(X, y)
+    >>> model = DistilledRegressor(teacher, student=DecisionTreeRegressor(max_depth=6),
+    ...                            n_samples=5.0, random_state=0).fit(X)
+    >>> round(model.score(X, y), 1) > 0.3
+    True
+    """
+
+    _task = "regression"
+    _no_label = np.nan
+
+    def _default_student(self):
+        return SoftMLPRegressor(hidden_layer_sizes=(64, 64))
+
+    def _encode_y(self, y, adapter):
+        if y is None:
+            return None
+        y = np.asarray(y, dtype=np.float64)
+        if not np.all(np.isfinite(y)):
+            raise ValueError("y contains NaN or infinity; regression targets must be finite.")
+        return y
+
+    def _make_targets(self, outputs, hard, adapter):
+        return SoftTargets(values=outputs, y=hard, alpha=self.alpha if hard is not None else 0.0)
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None, sample_weight=None):
+        """Distil the teacher into the student (see :meth:`DistilledClassifier.fit`)."""
+        return self._fit(X, y, sample_weight)
+
+    def predict(self, X):
+        """Predictions of the student."""
+        X = self._validated_for_predict(X)
+        return self.student_.predict(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = False
+        return tags

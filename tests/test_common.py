@@ -1,0 +1,29 @@
+"""scikit-learn's estimator checks over both distillers, with fast teachers and students.
+
+The teachers are unfitted, so each check's data fits them (inside ``fit``, on a clone): a fitted
+teacher fixes the number of features, which the checks vary.
+"""
+
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skdistill import DistilledClassifier, DistilledRegressor
+from skdistill.students import SoftLogisticRegression
+
+DISTILLERS = [
+    DistilledClassifier(
+        LogisticRegression(), student=SoftLogisticRegression(), n_samples=1.0, random_state=0
+    ),
+    DistilledRegressor(Ridge(), student=Ridge(), n_samples=1.0, random_state=0),
+]
+
+EXPECTED_FAILURES = {}
+
+
+def expected_failures(estimator):
+    return EXPECTED_FAILURES.get(type(estimator).__name__, {})
+
+
+@parametrize_with_checks(DISTILLERS, expected_failed_checks=expected_failures)
+def test_sklearn_compatible_distiller(estimator, check):
+    check(estimator)

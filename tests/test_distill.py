@@ -1,0 +1,446 @@
+"""The distillers: teacher handling, parameters, the scikit-learn contract and bad input."""
+
+import re
+
+import joblib
+import numpy as np
+import pytest
+from lightgbm import LGBMClassifier, LGBMRegressor
+from sklearn.base import BaseEstimator, clone
+from sklearn.datasets import make_classification, make_regression
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+
+from skdistill import DistilledClassifier, DistilledRegressor
+from skdistill.samplers import GaussianNoise
+from skdistill.students import SoftLogisticRegression, SoftTreeClassifier
+from skdistill.students._base import SoftClassifierMixin
+
+
+class RecordingStudent(SoftClassifierMixin, BaseEstimator):
+    """Remembers what the distiller handed over; predicts the mean teacher probabilities."""
+
+    _parameter_constraints = {"random_state": ["random_state"]}
+
+    def __init__(self, random_state=None):
+        self.random_state = random_state
+
+    def _fit_soft(self, X, targets, sample_weight=None):
+        self.X_, self.targets_, self.sample_weight_ = X, targets, sample_weight
+        self.classes_ = targets.class_labels
+        self.mean_proba_ = targets.proba(1.0).mean(axis=0)
+        return self
+
+    def predict_proba(self, X):
+        return np.tile(self.mean_proba_, (len(X), 1))
+
+
+class CountingLogisticRegression(LogisticRegression):
+    """A teacher that counts calls to fit, across clones."""
+
+    fits = 0
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).fits += 1
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+class RaisingFitLGBM(LGBMClassifier):
+    """A LightGBM teacher that refuses to be fitted a second time."""
+
+    def fit(self, X, y, **kwargs):
+        if getattr(self, "fitted_once_", False):
+            raise AssertionError("the teacher was refit")
+        super().fit(X, y, **kwargs)
+        self.fitted_once_ = True
+        return self
+
+
+@pytest.fixture(scope="module")
+def binary_data():
+    X, y = make_classification(n_samples=400, n_features=6, n_informative=4, random_state=0)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def multiclass_data():
+    X, y = make_classification(
+        n_samples=450, n_features=6, n_informative=4, n_classes=3, random_state=1
+    )
+    return X, np.array(["ant", "bee", "cat"])[y]
+
+
+@pytest.fixture(scope="module")
+def lgbm_teacher(multiclass_data):
+    X, y = multiclass_data
+    return LGBMClassifier(n_estimators=30, num_leaves=7, verbose=-1).fit(X, y)
+
+
+def fast_distiller(teacher, **params):
+    params = {"student": SoftTreeClassifier(max_depth=4), "n_samples": 1.0, **params}
+    return DistilledClassifier(teacher, random_state=0, **params)
+
+
+# ----------------------------------------------------------------------------------------
+# a fitted teacher is never refit
+
+
+def test_fitted_teacher_is_never_refit_by_grid_search_cv_and_pipelines(binary_data):
+    X, y = binary_data
+    teacher = CountingLogisticRegression().fit(X, y)
+    CountingLogisticRegression.fits = 0
+    model = fast_distiller(teacher)
+    search = GridSearchCV(model, {"temperature": [1.0, 2.0, 4.0]}, cv=3).fit(X, y)
+    assert search.best_estimator_.teacher_ is teacher
+    cross_val_score(model, X, y, cv=3)
+    make_pipeline(StandardScaler(with_mean=False, with_std=False), model).fit(X, y)
+    assert CountingLogisticRegression.fits == 0
+
+
+def test_clone_keeps_the_same_fitted_teacher(lgbm_teacher, multiclass_data):
+    model = fast_distiller(lgbm_teacher)
+    assert clone(model).teacher is lgbm_teacher
+    X, y = multiclass_data
+    assert clone(model).fit(X, y).teacher_ is lgbm_teacher
+
+
+def test_lightgbm_teacher_whose_fit_raises_survives_grid_search(multiclass_data):
+    X, y = multiclass_data
+    teacher = RaisingFitLGBM(n_estimators=20, verbose=-1).fit(X, y)
+    search = GridSearchCV(fast_distiller(teacher), {"temperature": [1.0, 3.0]}, cv=2)
+    search.fit(X, y)
+    assert set(search.best_estimator_.classes_) == {"ant", "bee", "cat"}
+
+
+def test_frozen_estimator_teacher(lgbm_teacher, multiclass_data):
+    X, y = multiclass_data
+    model = fast_distiller(FrozenEstimator(lgbm_teacher)).fit(X, y)
+    assert model.score(X, y) > 0.6
+    np.testing.assert_array_equal(model.classes_, lgbm_teacher.classes_)
+
+
+def test_unfitted_teacher_is_fitted_on_a_clone(binary_data):
+    X, y = binary_data
+    teacher = LogisticRegression()
+    model = fast_distiller(teacher).fit(X, y)
+    assert not hasattr(teacher, "coef_"), "the user's object must stay untouched"
+    assert hasattr(model.teacher_, "coef_")
+    assert model.fit_times_["teacher_fit"] > 0
+
+
+def test_unfitted_teacher_needs_y(binary_data):
+    X, _ = binary_data
+    with pytest.raises(ValueError, match="not fitted.*Pass y"):
+        fast_distiller(LogisticRegression()).fit(X)
+
+
+def test_out_of_fold_outputs_for_the_real_rows(binary_data):
+    X, y = binary_data
+    model = fast_distiller(
+        DecisionTreeClassifier(random_state=0),
+        student=RecordingStudent(),
+        teacher_cv=3,
+        sampler=None,
+    ).fit(X, y)
+    # An unpruned tree is certain on its own training rows; out of fold it is often wrong.
+    in_sample = model.teacher_.predict_proba(X).max(axis=1)
+    assert np.all(in_sample == 1.0)
+    agreement = np.mean(model.student_.targets_.proba(1.0).argmax(1) == y)
+    assert agreement < 0.99
+    with pytest.raises(ValueError, match="only to an unfitted teacher"):
+        fast_distiller(model.teacher_, teacher_cv=3).fit(X, y)
+
+
+def test_fit_without_labels(lgbm_teacher, multiclass_data):
+    X, y = multiclass_data
+    model = fast_distiller(lgbm_teacher).fit(X)
+    assert model.score(X, lgbm_teacher.predict(X)) > 0.8
+
+
+# ----------------------------------------------------------------------------------------
+# parameters
+
+
+def test_targets_follow_the_design(lgbm_teacher, multiclass_data):
+    X, y = multiclass_data
+    model = fast_distiller(
+        lgbm_teacher, student=RecordingStudent(), temperature=3.0, alpha=0.25, n_samples=50
+    ).fit(X, y)
+    targets = model.student_.targets_
+    assert targets.temperature == 3.0 and targets.alpha == 0.25
+    assert model.n_transfer_samples_ == len(X) + 50
+    np.testing.assert_allclose(
+        targets.logits[: len(X)], lgbm_teacher.predict(X, raw_score=True), atol=1e-9
+    )
+    # true labels on the real rows, "no label" on the pseudo rows
+    np.testing.assert_array_equal(model.classes_[targets.y[: len(X)]], y)
+    assert np.all(targets.y[len(X) :] == -1)
+
+
+def test_binary_margin_becomes_zero_and_margin(binary_data):
+    X, y = binary_data
+    teacher = LGBMClassifier(n_estimators=20, verbose=-1).fit(X, y)
+    model = fast_distiller(teacher, student=RecordingStudent(), sampler=None).fit(X)
+    logits = model.student_.targets_.logits
+    np.testing.assert_allclose(logits[:, 0], 0.0)
+    np.testing.assert_allclose(logits[:, 1], teacher.predict(X, raw_score=True), atol=1e-9)
+
+
+@pytest.mark.parametrize(("n_samples", "expected"), [(0, 400), (120, 520), (2.5, 1400)])
+def test_n_samples_int_is_a_count_float_a_multiple(binary_data, n_samples, expected):
+    X, y = binary_data
+    teacher = LogisticRegression().fit(X, y)
+    model = fast_distiller(teacher, student=RecordingStudent(), n_samples=n_samples).fit(X, y)
+    assert model.n_transfer_samples_ == expected
+
+
+def test_include_original_false_trains_on_pseudo_rows_only(binary_data):
+    X, y = binary_data
+    teacher = LogisticRegression().fit(X, y)
+    model = fast_distiller(
+        teacher, student=RecordingStudent(), include_original=False, n_samples=100
+    ).fit(X, y)
+    assert model.n_transfer_samples_ == 100
+    assert model.student_.targets_.y is None
+    with pytest.raises(ValueError, match="transfer set is empty"):
+        fast_distiller(teacher, include_original=False, sampler=None).fit(X, y)
+
+
+def test_any_object_with_fit_and_sample_is_a_sampler(binary_data):
+    from sklearn.mixture import GaussianMixture
+    from sklearn.neighbors import KernelDensity
+
+    X, y = binary_data
+    teacher = LogisticRegression().fit(X, y)
+    for sampler in (GaussianMixture(n_components=2, random_state=0), KernelDensity()):
+        model = fast_distiller(teacher, sampler=sampler, n_samples=200).fit(X, y)
+        assert model.n_transfer_samples_ == 600
+
+
+def test_labeling_runs_in_chunks_of_batch_size(binary_data, monkeypatch):
+    X, y = binary_data
+    teacher = LogisticRegression().fit(X, y)
+    model = fast_distiller(teacher, student=RecordingStudent(), n_samples=1000, batch_size=64)
+    seen = []
+    from skdistill import _labeling
+
+    original = _labeling._chunk_outputs
+
+    def spy(adapter, X_chunk):
+        seen.append(len(X_chunk))
+        return original(adapter, X_chunk)
+
+    monkeypatch.setattr(_labeling, "_chunk_outputs", spy)
+    model.fit(X, y)
+    assert max(seen) == 64 and sum(seen) == 1400
+    reference = fast_distiller(teacher, student=RecordingStudent(), n_samples=1000).fit(X, y)
+    np.testing.assert_allclose(model.student_.targets_.logits, reference.student_.targets_.logits)
+
+
+def test_parallel_labeling_matches_sequential(binary_data):
+    X, y = binary_data
+    teacher = LGBMClassifier(n_estimators=20, verbose=-1, n_jobs=1).fit(X, y)
+    kwargs = {"student": RecordingStudent(), "n_samples": 2000, "batch_size": 500}
+    one = fast_distiller(teacher, **kwargs).fit(X, y)
+    two = fast_distiller(teacher, n_jobs=2, **kwargs).fit(X, y)
+    np.testing.assert_array_equal(one.student_.targets_.logits, two.student_.targets_.logits)
+
+
+def test_labeling_under_a_dask_backend(binary_data):
+    distributed = pytest.importorskip("distributed")
+    from joblib import parallel_config
+
+    X, y = binary_data
+    teacher = LogisticRegression().fit(X, y)
+    kwargs = {"student": RecordingStudent(), "n_samples": 600, "batch_size": 250}
+    reference = fast_distiller(teacher, **kwargs).fit(X, y)
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=2):
+        with parallel_config(backend="dask"):
+            model = fast_distiller(teacher, n_jobs=2, **kwargs).fit(X, y)
+    np.testing.assert_allclose(model.student_.targets_.logits, reference.student_.targets_.logits)
+
+
+def test_sample_weight_is_forwarded_to_the_student(binary_data):
+    X, y = binary_data
+    teacher = LogisticRegression().fit(X, y)
+    weights = np.linspace(0.5, 1.5, len(X))
+    model = fast_distiller(teacher, student=RecordingStudent(), n_samples=100)
+    model.fit(X, y, sample_weight=weights)
+    forwarded = model.student_.sample_weight_
+    np.testing.assert_allclose(forwarded[: len(X)], weights)
+    np.testing.assert_allclose(forwarded[len(X) :], weights.mean())
+
+
+def test_sample_weight_with_a_student_that_takes_none_is_an_error(binary_data):
+    from sklearn.neighbors import KNeighborsRegressor
+
+    X, y = binary_data
+    teacher = LogisticRegression().fit(X, y)
+    model = fast_distiller(teacher, student=KNeighborsRegressor(), n_samples=10)
+    model.fit(X, y)  # fine without weights
+    with pytest.raises((TypeError, ValueError), match="sample_weight"):
+        model.fit(X, y, sample_weight=np.ones(len(X)))
+
+
+# ----------------------------------------------------------------------------------------
+# the scikit-learn contract beyond the estimator checks
+
+
+def test_same_random_state_gives_bit_identical_predictions(lgbm_teacher, multiclass_data):
+    X, y = multiclass_data
+    probas = [
+        DistilledClassifier(
+            lgbm_teacher, student=SoftLogisticRegression(), n_samples=2.0, random_state=7
+        )
+        .fit(X, y)
+        .predict_proba(X)
+        for _ in range(2)
+    ]
+    np.testing.assert_array_equal(*probas)
+
+
+def test_joblib_round_trip_gives_identical_predictions(lgbm_teacher, multiclass_data, tmp_path):
+    X, y = multiclass_data
+    model = fast_distiller(lgbm_teacher).fit(X, y)
+    joblib.dump(model, tmp_path / "model.joblib")
+    loaded = joblib.load(tmp_path / "model.joblib")
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_dataframes_with_categorical_columns(multiclass_data):
+    pd = pytest.importorskip("pandas")
+    X, y = multiclass_data
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    frame["colour"] = pd.Categorical(np.array(["red", "green", "blue"])[np.arange(len(X)) % 3])
+    frame.loc[::7, "f0"] = np.nan
+    teacher = LGBMClassifier(n_estimators=20, verbose=-1).fit(frame, y)
+    model = fast_distiller(teacher, n_samples=2.0).fit(frame, y)
+    np.testing.assert_array_equal(model.feature_names_in_, frame.columns)
+    assert model.score(frame, y) > 0.6
+    with pytest.raises(ValueError, match="feature names"):
+        model.predict(frame[frame.columns[::-1]])
+
+
+def test_regressor_distils_a_lightgbm_teacher():
+    X, y = make_regression(n_samples=500, n_features=5, noise=5.0, random_state=0)
+    y = y * 1000 + 5e4  # large targets: the student must cope
+    teacher = LGBMRegressor(n_estimators=50, verbose=-1).fit(X, y)
+    model = DistilledRegressor(teacher, n_samples=3.0, random_state=0).fit(X)
+    assert model.score(X, teacher.predict(X)) > 0.8
+    assert model.n_transfer_samples_ == 2000
+
+
+def test_regressor_hard_targets_and_alpha():
+    X, y = make_regression(n_samples=200, n_features=4, random_state=0)
+    teacher = Ridge().fit(X, y)
+    model = DistilledRegressor(
+        teacher, student=Ridge(), alpha=0.5, n_samples=50, random_state=0
+    ).fit(X, y)
+    assert model.score(X, y) > 0.9
+
+
+# ----------------------------------------------------------------------------------------
+# bad input
+
+
+def test_nan_accepted_when_teacher_handles_it(binary_data):
+    X, y = binary_data
+    X = X.copy()
+    X[::5, 0] = np.nan
+    teacher = LGBMClassifier(n_estimators=20, verbose=-1).fit(X, y)
+    model = fast_distiller(teacher).fit(X, y)
+    assert model.predict(X).shape == (len(X),)
+
+
+def test_nan_rejected_when_teacher_does_not_handle_it(binary_data):
+    X, y = binary_data
+    teacher = LogisticRegression().fit(X, y)
+    X = X.copy()
+    X[3, 2] = np.nan
+    with pytest.raises(ValueError, match="X contains NaN.*impute"):
+        fast_distiller(teacher).fit(X, y)
+    X[3, 2] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        fast_distiller(teacher).fit(X, y)
+
+
+def test_wrong_number_of_features(lgbm_teacher, multiclass_data):
+    X, y = multiclass_data
+    model = fast_distiller(lgbm_teacher).fit(X, y)
+    with pytest.raises(ValueError, match="features"):
+        model.predict(X[:, :4])
+    with pytest.raises(ValueError, match="teacher was fitted on 6"):
+        fast_distiller(lgbm_teacher).fit(X[:, :4], y)
+
+
+def test_teacher_without_a_usable_output_method(binary_data):
+    X, y = binary_data
+
+    class Useless:
+        def transform(self, X):
+            return X
+
+    with pytest.raises(TypeError, match="predict"):
+        fast_distiller(Useless()).fit(X, y)
+
+
+def test_plain_callable_must_say_what_it_returns(binary_data):
+    X, y = binary_data
+    teacher = LogisticRegression().fit(X, y)
+    with pytest.raises(ValueError, match="response_method"):
+        fast_distiller(teacher.predict_proba).fit(X, y)
+    model = fast_distiller(teacher.predict_proba, response_method="predict_proba").fit(X, y)
+    np.testing.assert_array_equal(model.classes_, [0, 1])
+
+
+def test_unknown_labels_single_class_and_empty_input(lgbm_teacher, multiclass_data):
+    X, y = multiclass_data
+    bad = y.copy()
+    bad[0] = "dog"
+    with pytest.raises(ValueError, match=re.escape("labels the teacher does not know: ['dog']")):
+        fast_distiller(lgbm_teacher).fit(X, bad)
+    with pytest.raises(ValueError, match="single class"):
+        fast_distiller(lgbm_teacher).fit(X, np.full(len(X), "ant"))
+    with pytest.raises(ValueError, match="0 sample|empty"):
+        fast_distiller(lgbm_teacher).fit(X[:0], y[:0])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"temperature": 0.0},
+        {"temperature": -1.0},
+        {"alpha": 1.5},
+        {"n_samples": -1},
+        {"sampler": "nonsense"},
+        {"batch_size": 0},
+        {"student": "mlp"},
+    ],
+)
+def test_invalid_parameters(lgbm_teacher, multiclass_data, params):
+    X, y = multiclass_data
+    with pytest.raises(ValueError, match="parameter"):
+        fast_distiller(lgbm_teacher, **params).fit(X, y)
+
+
+def test_classifier_teacher_in_a_regressor_is_an_error(binary_data):
+    X, y = binary_data
+    teacher = LogisticRegression().fit(X, y)
+    with pytest.raises(ValueError, match="regress"):
+        DistilledRegressor(teacher).fit(X, y)
+
+
+def test_gaussian_noise_sampler_with_dataframe_output(multiclass_data):
+    pd = pytest.importorskip("pandas")
+    X, y = multiclass_data
+    frame = pd.DataFrame(X, columns=list("abcdef"))
+    teacher = LGBMClassifier(n_estimators=10, verbose=-1).fit(frame, y)
+    model = fast_distiller(
+        teacher, sampler=GaussianNoise(), student=RecordingStudent(), n_samples=30
+    ).fit(frame, y)
+    assert list(model.student_.X_.columns) == list("abcdef")
+    assert len(model.student_.X_) == len(frame) + 30
