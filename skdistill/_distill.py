@@ -207,7 +207,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         X = self._check_X(X, adapter, reset=True)
         n_real = len(X)
         if y is not None:
-            y = column_or_1d(y, warn=True) if np.ndim(y) == 2 else np.asarray(y)
+            y = column_or_1d(y, warn=True)
             if len(y) != n_real:
                 raise ValueError(f"X has {n_real} rows but y has {len(y)}; they must match.")
         if sample_weight is not None:
@@ -286,7 +286,11 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True  # when the teacher allows it; checked in fit
+        try:
+            teacher = as_teacher(self.teacher, task=self._task, response_method="auto")
+            tags.input_tags.allow_nan = teacher.allow_nan  # the students impute missing values
+        except (TypeError, ValueError):
+            tags.input_tags.allow_nan = False
         tags.non_deterministic = False
         return tags
 
@@ -466,7 +470,8 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
 
     def predict(self, X):
         """Class of highest student probability."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -17,7 +17,15 @@ DISTILLERS = [
     DistilledRegressor(Ridge(), student=Ridge(), n_samples=1.0, random_state=0),
 ]
 
-EXPECTED_FAILURES = {}
+_WEIGHTS_ARE_NOT_REPEATS = (
+    "pseudo rows are drawn around the rows given (their number is a multiple of len(X) and "
+    "MUNGE pairs each row with its nearest neighbour), so repeating a row changes the transfer "
+    "set in a way that a sample weight cannot reproduce"
+)
+EXPECTED_FAILURES = {
+    name: {"check_sample_weight_equivalence_on_dense_data": _WEIGHTS_ARE_NOT_REPEATS}
+    for name in ("DistilledClassifier", "DistilledRegressor")
+}
 
 
 def expected_failures(estimator):

@@ -24,8 +24,7 @@ def tanh(X):
 
 def relu_derivative(A, delta):
     """Multiply ``delta`` in place by the ReLU derivative, given the activation output ``A``."""
-    delta[A <= 0] = 0
-    return delta
+    return np.multiply(delta, A > 0, out=delta)
 
 
 def tanh_derivative(A, delta):

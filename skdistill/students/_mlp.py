@@ -25,6 +25,7 @@ from sklearn.utils.validation import (
     column_or_1d,
     validate_data,
 )
+from threadpoolctl import threadpool_limits
 
 from .._targets import SoftTargets
 from ._base import SoftClassifierMixin, SoftRegressorMixin, targets_from_y
@@ -225,7 +226,10 @@ class _BaseSoftMLP(BaseEstimator):
             rng = self._rng = check_random_state(self.random_state)
         if fresh:
             self._initialize(Xt.shape[1], soft.shape[1], rng)
-        self._train(Xt, soft, hard, sample_weight, targets, rng, incremental)
+        # A mini-batch's matrices are too small to gain from BLAS threads, and threads competing
+        # for busy cores slow training many times over; one thread is also reproducible.
+        with threadpool_limits(limits=1, user_api="blas"):
+            self._train(Xt, soft, hard, sample_weight, targets, rng, incremental)
         return self
 
     def _train(self, X, soft, hard, sample_weight, targets, rng, incremental):
