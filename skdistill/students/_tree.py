@@ -1,0 +1,389 @@
+"""Single-tree students: one shallow regression tree fit to the teacher's soft targets.
+
+Fitting one tree to the teacher's probabilities (or logits) instead of the hard labels gives a
+"born-again" tree (Breiman & Shang, 1996; Frosst & Hinton, 2017): readable, and usually far more
+faithful to the teacher than the same tree grown on labels. This module also holds the small
+helpers the tree, GBM and linear students share (input checks and target blending).
+"""
+
+import copy
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.tree import DecisionTreeRegressor
+from sklearn.tree import export_text as sk_export_text
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from .._targets import PROBA_EPS
+from ._base import SoftClassifierMixin, SoftRegressorMixin
+from ._preprocess import make_student_preprocessor
+
+# --------------------------------------------------------------------------------------------
+# Helpers shared by the tree, GBM and linear students.
+
+
+def check_student_X(estimator, X, *, reset):
+    """Validate ``X`` and set or check ``n_features_in_`` / ``feature_names_in_``.
+
+    DataFrames keep their columns (categories, strings, NaN) for the student's own
+    preprocessor; anything else becomes a numeric 2-D array where NaN is allowed.
+    """
+    if hasattr(X, "iloc") and hasattr(X, "dtypes"):
+        validate_data(estimator, X, skip_check_array=True, reset=reset)
+        return X
+    return validate_data(estimator, X, reset=reset, ensure_all_finite="allow-nan")
+
+
+def fit_preprocessor(estimator, X, kind, n_rows=None):
+    """Fit ``estimator.preprocessor_`` on ``X``; return the encoded matrix and the index
+    where the categorical outputs start (None for ``kind="dense"``)."""
+    X = check_student_X(estimator, X, reset=True)
+    if n_rows is not None and len(X) != n_rows:
+        raise ValueError(
+            f"X has {len(X)} rows but the targets have {n_rows}; give one target row per row of X."
+        )
+    preprocessor, n_numeric = make_student_preprocessor(X, kind)
+    # A global set_output(transform="pandas") must not turn the student's inputs into frames.
+    preprocessor.set_output(transform="default")
+    estimator.preprocessor_ = preprocessor
+    Xt = np.asarray(preprocessor.fit_transform(X), dtype=np.float64)
+    return Xt, n_numeric
+
+
+def transform_X(estimator, X):
+    """Check ``X`` against the fitted student and encode it like the training rows."""
+    check_is_fitted(estimator)
+    X = check_student_X(estimator, X, reset=False)
+    return np.asarray(estimator.preprocessor_.transform(X), dtype=np.float64)
+
+
+def check_weights(sample_weight, X):
+    """Validated weights (None stays None): non-negative, finite, one per row."""
+    if sample_weight is None:
+        return None
+    return _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+
+
+def blended_proba(targets):
+    """``(1 - alpha) * P_T + alpha * onehot(y)`` on labelled rows, ``P_T`` elsewhere.
+
+    ``P_T`` are the teacher's probabilities at the targets' temperature. Blending the targets
+    is what a cross-entropy mixture of a soft and a hard term amounts to when both are taken
+    at the same student output.
+    """
+    Q = targets.proba()
+    if targets.y is not None and targets.alpha > 0:
+        labelled = targets.y >= 0
+        onehot = np.eye(targets.n_classes)[targets.y[labelled]]
+        Q[labelled] = (1.0 - targets.alpha) * Q[labelled] + targets.alpha * onehot
+    return Q
+
+
+def blended_logits(targets):
+    """Centered logits for logit matching (Ba & Caruana, 2014), at temperature 1.
+
+    Logit matching has no temperature. On labelled rows with ``alpha > 0`` the target is the
+    centered log of ``(1 - alpha) * P_1 + alpha * onehot(y)``.
+    """
+    L = targets.centered_logits()
+    if targets.y is not None and targets.alpha > 0:
+        labelled = targets.y >= 0
+        onehot = np.eye(targets.n_classes)[targets.y[labelled]]
+        mix = (1.0 - targets.alpha) * targets.proba(1.0)[labelled] + targets.alpha * onehot
+        log_mix = np.log(np.clip(mix, PROBA_EPS, None))
+        L[labelled] = log_mix - log_mix.mean(axis=1, keepdims=True)
+    return L
+
+
+def blended_values(targets):
+    """``(1 - alpha) * values + alpha * y`` where ``y`` is known, the teacher's values elsewhere."""
+    V = np.array(targets.values, dtype=np.float64)
+    if targets.y is not None and targets.alpha > 0:
+        y = np.asarray(targets.y, dtype=np.float64).reshape(V.shape)
+        known = np.isfinite(y)
+        V = np.where(known, (1.0 - targets.alpha) * V + targets.alpha * np.nan_to_num(y), V)
+    return V
+
+
+def sharpen(P, temperature):
+    """Probabilities learned at temperature ``T`` brought back to ``T = 1``: ``P**T``, renormalised.
+
+    Also clips to ``>= 0`` and renormalises rows, so a regressor's outputs become valid
+    probabilities.
+    """
+    P = np.clip(P, 0.0, None)
+    if temperature != 1.0:
+        P = np.exp(temperature * np.log(np.clip(P, PROBA_EPS, None)))
+    return P / np.maximum(P.sum(axis=1, keepdims=True), PROBA_EPS)
+
+
+def category_legend(preprocessor, n_numeric):
+    """Lines ``name: 0=a, 1=b`` explaining the ordinal codes of categorical features."""
+    if n_numeric is None or "categorical" not in preprocessor.named_transformers_:
+        return []
+    encoder = preprocessor.named_transformers_["categorical"]
+    if not hasattr(encoder, "categories_"):
+        return []
+    names = preprocessor.get_feature_names_out()[n_numeric:]
+    return [
+        f"{name}: " + ", ".join(f"{code}={cat}" for code, cat in enumerate(cats))
+        for name, cats in zip(names, encoder.categories_, strict=True)
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+
+
+class _BaseSoftTree(BaseEstimator):
+    _parameter_constraints: dict = {
+        "max_depth": [Interval(Integral, 1, None, closed="left"), None],
+        "max_leaf_nodes": [Interval(Integral, 2, None, closed="left"), None],
+        "min_samples_leaf": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0.0, 1.0, closed="neither"),
+        ],
+        "random_state": ["random_state"],
+    }
+
+    def _fit_tree(self, X, Y, n_rows, sample_weight):
+        Xt, self._n_numeric = fit_preprocessor(self, X, "tree", n_rows)
+        sample_weight = check_weights(sample_weight, Xt)
+        self.tree_estimator_ = DecisionTreeRegressor(
+            max_depth=self.max_depth,
+            max_leaf_nodes=self.max_leaf_nodes,
+            min_samples_leaf=self.min_samples_leaf,
+            random_state=check_random_state(self.random_state),
+        ).fit(Xt, Y, sample_weight=sample_weight)
+        return self
+
+    def _export(self, tree, decimals, header):
+        check_is_fitted(self)
+        names = list(self.preprocessor_.get_feature_names_out())
+        text = sk_export_text(tree, feature_names=names, decimals=decimals)
+        legend = category_legend(self.preprocessor_, self._n_numeric)
+        if legend:
+            text += "categories:\n" + "".join(f"  {line}\n" for line in legend)
+        return header + text
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+
+class SoftTreeClassifier(SoftClassifierMixin, _BaseSoftTree):
+    """A single decision tree trained on a teacher's soft targets ("born-again" tree).
+
+    One :class:`~sklearn.tree.DecisionTreeRegressor` is fit as multi-output regression to the
+    teacher's class probabilities at temperature ``T`` (blended with the one-hot labels by
+    ``alpha`` on labelled rows), or to its centered logits. A leaf thus stores a probability
+    vector, and the tree reads like any decision tree (:meth:`export_text`).
+
+    Takes the same raw table as the teacher: DataFrame category/string columns are encoded as
+    ordinal codes and missing values are routed by the tree itself.
+
+    Parameters
+    ----------
+    max_depth : int or None, default=8
+        Maximum depth of the tree.
+    max_leaf_nodes : int or None, default=None
+        Grow the tree best-first with at most this many leaves.
+    min_samples_leaf : int or float, default=1
+        Minimum number (or fraction) of rows in a leaf.
+    target : {"proba", "logits"}, default="proba"
+        What the leaves store. ``"proba"``: probabilities at the targets' temperature ``T``,
+        brought back to ``T = 1`` at prediction as ``p**T`` renormalised (exact for a leaf that
+        holds a single teacher output). ``"logits"``: centered logits (logit matching, Ba &
+        Caruana 2014, which has no temperature); ``predict_proba`` is their softmax.
+    random_state : int, RandomState instance or None, default=None
+        Breaks ties between equally good splits; an int gives identical trees.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    tree_estimator_ : DecisionTreeRegressor
+        The fitted multi-output tree, on the encoded features.
+    preprocessor_ : ColumnTransformer
+        Encodes the raw features (ordinal categories, NaN kept).
+    temperature_ : float
+        Temperature the leaf probabilities were learned at.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Only when X was a DataFrame with string column names.
+
+    See Also
+    --------
+    SoftTreeRegressor : The same for regression teachers.
+    SoftGBMClassifier : A few boosted trees instead of one.
+
+    References
+    ----------
+    L. Breiman and N. Shang, "Born again trees", 1996.
+    N. Frosst and G. Hinton, "Distilling a neural network into a soft decision tree", 2017.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skdistill.students import SoftTreeClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> tree = SoftTreeClassifier(max_depth=3, random_state=0).fit(X, y)
+    >>> tree.predict_proba(X[:2]).round(2)
+    array([[1., 0., 0.],
+           [1., 0., 0.]])
+    >>> print(tree.export_text().splitlines()[1])
+    |--- x2 <= 2.45
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseSoftTree._parameter_constraints,
+        "target": [StrOptions({"proba", "logits"})],
+    }
+
+    def __init__(
+        self,
+        max_depth=8,
+        *,
+        max_leaf_nodes=None,
+        min_samples_leaf=1,
+        target="proba",
+        random_state=None,
+    ):
+        self.max_depth = max_depth
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.target = target
+        self.random_state = random_state
+
+    def _fit_soft(self, X, targets, sample_weight):
+        if self.target == "proba":
+            Y, self.temperature_ = blended_proba(targets), float(targets.temperature)
+        else:
+            Y, self.temperature_ = blended_logits(targets), 1.0
+        self._fit_tree(X, Y, targets.n_samples, sample_weight)
+        self.classes_ = targets.class_labels
+        return self
+
+    def _proba_from_leaves(self, V):
+        if self.target == "logits":
+            V = np.exp(V - V.max(axis=1, keepdims=True))
+            return V / V.sum(axis=1, keepdims=True)
+        return sharpen(V, self.temperature_)
+
+    def predict_proba(self, X):
+        """Class probabilities at temperature 1.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
+        Xt = transform_X(self, X)
+        return self._proba_from_leaves(self.tree_estimator_.predict(Xt).reshape(len(Xt), -1))
+
+    def export_text(self, decimals=3):
+        """The tree as text, with the class probabilities (at ``T = 1``) in the leaves.
+
+        Feature names are those after encoding; categorical features are split on their
+        ordinal codes, explained in a legend at the end.
+
+        Parameters
+        ----------
+        decimals : int, default=3
+
+        Returns
+        -------
+        str
+        """
+        check_is_fitted(self)
+        tree = copy.deepcopy(self.tree_estimator_)
+        # Rewrite the leaf values in place so sklearn's exporter prints probabilities.
+        values = tree.tree_.value
+        n_nodes, n_outputs = values.shape[:2]
+        values[:, :, 0] = self._proba_from_leaves(values[:, :, 0].reshape(n_nodes, n_outputs))
+        header = f"# value = probabilities of classes {self.classes_.tolist()}\n"
+        return self._export(tree, decimals, header)
+
+
+class SoftTreeRegressor(SoftRegressorMixin, _BaseSoftTree):
+    """A single decision tree trained on a regression teacher's outputs.
+
+    The targets are the teacher's values, blended with the true ``y`` by ``alpha`` where it
+    is known. Like :class:`SoftTreeClassifier`, it takes raw tables with categories and NaN.
+
+    Parameters
+    ----------
+    max_depth : int or None, default=8
+    max_leaf_nodes : int or None, default=None
+    min_samples_leaf : int or float, default=1
+    random_state : int, RandomState instance or None, default=None
+
+    Attributes
+    ----------
+    tree_estimator_ : DecisionTreeRegressor
+    preprocessor_ : ColumnTransformer
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+
+    See Also
+    --------
+    SoftTreeClassifier
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdistill.students import SoftTreeRegressor
+    >>> X = np.arange(20.0).reshape(-1, 1)
+    >>> tree = SoftTreeRegressor(max_depth=2).fit(X, X.ravel() ** 2)
+    >>> tree.predict([[3.0]]).round(1)
+    array([17.5])
+    """
+
+    def __init__(self, max_depth=8, *, max_leaf_nodes=None, min_samples_leaf=1, random_state=None):
+        self.max_depth = max_depth
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.random_state = random_state
+
+    def _fit_soft(self, X, targets, sample_weight):
+        return self._fit_tree(X, blended_values(targets), targets.n_samples, sample_weight)
+
+    def predict(self, X):
+        """Predicted values.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
+        Xt = transform_X(self, X)
+        return self.tree_estimator_.predict(Xt)
+
+    def export_text(self, decimals=3):
+        """The tree as text, with the predicted value in each leaf.
+
+        Parameters
+        ----------
+        decimals : int, default=3
+
+        Returns
+        -------
+        str
+        """
+        check_is_fitted(self)
+        return self._export(self.tree_estimator_, decimals, "")
+
+
+__all__ = ["SoftTreeClassifier", "SoftTreeRegressor"]
