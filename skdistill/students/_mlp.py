@@ -146,7 +146,7 @@ class _BaseSoftMLP(BaseEstimator):
                 f"{list(self.feature_names_in_)[:5]}...; pass a DataFrame with these columns "
                 "(not an array), so each column reaches its encoder."
             )
-        return np.asarray(self.preprocessor_.transform(X), dtype=_DTYPE)
+        return np.asarray(self.preprocessor_.transform(X), dtype=np.float64)
 
     # ---- network -------------------------------------------------------------------------
 
@@ -179,9 +179,11 @@ class _BaseSoftMLP(BaseEstimator):
         self.validation_loss_curve_ = [] if self.early_stopping else None
 
     def _forward(self, X):
-        """Raw outputs (logits or standardised values) of ``X``, in float32, chunk by chunk."""
+        """Raw outputs (logits or standardised values) of ``X``, chunk by chunk, computed in
+        the dtype of ``X``: float32 in training, float64 for predictions, whose values then do
+        not depend on which other rows share the call."""
         act = ACTIVATIONS[self.activation]
-        out = np.empty((len(X), self.coefs_[-1].shape[1]), dtype=_DTYPE)
+        out = np.empty((len(X), self.coefs_[-1].shape[1]), dtype=X.dtype)
         last = len(self.coefs_) - 1
         for start in range(0, len(X), _CHUNK):
             A = X[start : start + _CHUNK]
@@ -250,30 +252,17 @@ class _BaseSoftMLP(BaseEstimator):
                 epsilon=self.epsilon,
             )
 
-        n_samples = len(X)
         early_stopping = self.early_stopping and not incremental
         if early_stopping:
-            n_val = max(1, int(round(self.validation_fraction * n_samples)))
-            if n_samples - n_val < 1:
-                raise ValueError(
-                    f"early_stopping holds out validation_fraction={self.validation_fraction} "
-                    f"of {n_samples} rows, leaving none to train on; pass more rows or set "
-                    "early_stopping=False."
-                )
-            order = rng.permutation(n_samples)
-            val, train = order[:n_val], order[n_val:]
+            val, train = self._validation_split(sample_weight, len(X), rng)
             val_set = (
                 X[val],
                 soft[val],
                 _take(hard, val),
-                _normalised(_take(sample_weight, val), n_val),
+                _normalised(_take(sample_weight, val), len(val)),
             )
-            X, soft, hard, sample_weight = (
-                X[train],
-                soft[train],
-                _take(hard, train),
-                _take(sample_weight, train),
-            )
+            X, soft = X[train], soft[train]
+            hard, sample_weight = _take(hard, train), _take(sample_weight, train)
         n_train = len(X)
         batch_size = min(self.batch_size, n_train)
         total_weight = n_train if sample_weight is None else float(sample_weight.sum())
@@ -397,6 +386,24 @@ class _BaseSoftMLP(BaseEstimator):
                     stacklevel=4,
                 )
 
+    def _validation_split(self, sample_weight, n_samples, rng):
+        """Indices of the validation and training rows for early stopping."""
+        # Rows of zero weight teach nothing and would not count in the validation loss.
+        candidates = (
+            np.arange(n_samples) if sample_weight is None else np.flatnonzero(sample_weight > 0)
+        )
+        n_val = max(1, int(round(self.validation_fraction * len(candidates))))
+        if len(candidates) - n_val < 1:
+            raise ValueError(
+                f"early_stopping holds out validation_fraction={self.validation_fraction} of "
+                f"the n_samples={len(candidates)} rows of positive weight, leaving none to "
+                "train on; pass more rows or set early_stopping=False."
+            )
+        val = rng.permutation(candidates)[:n_val]
+        train = np.ones(n_samples, dtype=bool)
+        train[val] = False
+        return val, np.flatnonzero(train)
+
     def _partial_fit(self, X, targets, sample_weight):
         return self._fit(X, targets, sample_weight, incremental=True)
 
@@ -408,13 +415,7 @@ def _take(array, indices):
 def _normalised(weights, n):
     if weights is None:
         return np.full(n, 1.0 / n, dtype=_DTYPE)
-    total = weights.sum()
-    if total <= 0:
-        raise ValueError(
-            "the validation rows all have zero sample_weight; give more rows a positive weight "
-            "or set early_stopping=False."
-        )
-    return (weights / total).astype(_DTYPE)
+    return (weights / weights.sum()).astype(_DTYPE)
 
 
 _COMMON_PARAMETERS = """
@@ -672,7 +673,7 @@ class SoftMLPClassifier(SoftClassifierMixin, _BaseSoftMLP):
         -------
         proba : ndarray of shape (n_samples, n_classes)
         """
-        return softmax(self.decision_function(X), axis=1)
+        return softmax(self._logits(X), axis=1)
 
     def decision_function(self, X):
         """The student's logits (log-probabilities up to a constant per row).
@@ -683,9 +684,15 @@ class SoftMLPClassifier(SoftClassifierMixin, _BaseSoftMLP):
 
         Returns
         -------
-        logits : ndarray of shape (n_samples, n_classes)
+        logits : ndarray of shape (n_samples, n_classes), or (n_samples,) for two classes
+            With two classes, the margin ``z[:, 1] - z[:, 0]`` of the second class, as in
+            scikit-learn (``[0, margin]`` are equivalent logits).
         """
-        return self._forward(self._transform(X)).astype(np.float64)
+        logits = self._logits(X)
+        return logits[:, 1] - logits[:, 0] if logits.shape[1] == 2 else logits
+
+    def _logits(self, X):
+        return self._forward(self._transform(X))
 
 
 class SoftMLPRegressor(SoftRegressorMixin, _BaseSoftMLP):
@@ -808,6 +815,5 @@ class SoftMLPRegressor(SoftRegressorMixin, _BaseSoftMLP):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
-        out = self._forward(self._transform(X)).astype(np.float64)
-        out = out * self.target_scale_ + self.target_mean_
+        out = self._forward(self._transform(X)) * self.target_scale_ + self.target_mean_
         return out.ravel() if self._y_1d else out
