@@ -5,6 +5,8 @@ step, so the front end runs as ``pipe[:-1].transform(X)`` and the final step's a
 the margins of the transformed rows.
 """
 
+import numpy as np
+
 from ._base import TeacherAdapter
 from ._sklearn import (
     allow_nan_of,
@@ -68,7 +70,12 @@ class PipelineTeacher(TeacherAdapter):
     def _allow_nan_unfitted(self):
         return allow_nan_of(self._pipeline)
 
+    _encoded_classes = None  # labels of y when the final step needs codes 0..k-1
+
     def _fit(self, X, y, sample_weight):
+        if self.task == "classification" and getattr(self.final_adapter, "encodes_labels", False):
+            # XGBClassifier wants labels 0..k-1; encode so that any labels work.
+            self._encoded_classes, y = np.unique(np.asarray(y), return_inverse=True)
         fit_estimator(self.estimator, X, y, sample_weight)
 
     def _configure(self):
@@ -81,6 +88,8 @@ class PipelineTeacher(TeacherAdapter):
             allow_nan=allow_nan_of(pipe),
             final=final,
         )
+        if self._encoded_classes is not None:
+            config["classes_"] = self._encoded_classes
         return config
 
     def _outputs(self, X, config):

@@ -73,6 +73,7 @@ class XGBoostTeacher(TeacherAdapter):
     """
 
     _encoded_classes = None  # labels of y when the adapter fitted an XGBClassifier
+    encodes_labels = True  # fit passes codes 0..k-1 (a PipelineTeacher does the same)
 
     @property
     def _model(self):
