@@ -232,11 +232,8 @@ class MUNGE(RowSampler):
         super()._fit(Z)
         schema = self.schema_
         self.neighbors_ = nearest_other(Z, schema, self.algorithm, self.n_jobs)
-        attrs = schema.attributes()
-        self._attr_of_col = np.empty(schema.n_features, dtype=np.intp)
-        for a, cols in enumerate(attrs):
-            self._attr_of_col[cols] = a
-        self._n_attrs = len(attrs)
+        self._attr_of_col = schema.attribute_of_column()
+        self._n_attrs = len(schema.attributes())
         self._numeric = schema.indices("continuous", "integer")
         self._has_missing = bool(np.isnan(Z).any())
 

@@ -109,6 +109,26 @@ class TableSchema:
         attrs.extend(np.asarray(g) for g in self.groups)
         return attrs
 
+    def attribute_of_column(self):
+        """Index (into :meth:`attributes`) of the attribute each column belongs to."""
+        out = np.empty(self.n_features, dtype=np.intp)
+        for a, cols in enumerate(self.attributes()):
+            out[cols] = a
+        return out
+
+    def attribute_columns(self, attrs):
+        """The columns of each attribute in ``attrs``, concatenated, and how many each has.
+
+        Vectorised: ``attrs`` may list hundreds of thousands of attribute indices.
+        """
+        groups = self.attributes()
+        sizes_all = np.array([len(c) for c in groups])
+        flat = np.concatenate(groups)
+        starts = np.r_[0, np.cumsum(sizes_all)[:-1]]
+        sizes = sizes_all[attrs]
+        offsets = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        return flat[np.repeat(starts[attrs], sizes) + offsets], sizes
+
     def __repr__(self):
         counts = {k: self.kinds.count(k) for k in KINDS if k in self.kinds}
         missing = int(np.sum(self.missing_rate > 0)) if self.missing_rate is not None else 0
