@@ -332,7 +332,7 @@ def _exactly_one(B):
     return B.shape[1] >= 2 and bool(np.all(B.sum(axis=1) == 1))
 
 
-def _find_onehot_groups(X, names, candidates):
+def _find_onehot_groups(X, names, candidates, use_names):
     """Groups of 0/1 columns where every row has exactly one 1.
 
     First by shared name prefix (verified on the data), then by contiguous runs of the
@@ -347,7 +347,7 @@ def _find_onehot_groups(X, names, candidates):
         return values[j]
 
     by_key = {}
-    for j in candidates:
+    for j in candidates if use_names else ():
         key = _name_key(names[j])
         if key is not None:
             by_key.setdefault(key, []).append(j)
@@ -537,9 +537,10 @@ def infer_schema(X, column_kinds=None, *, onehot="auto", margin=0.0):
         group_names.append(gname)
     if onehot == "auto":
         candidates = [j for j in onehot_candidates if j not in forced]
-        for g in _find_onehot_groups(X, names, candidates):
+        use_names = _is_dataframe(X)
+        for g in _find_onehot_groups(X, names, candidates, use_names):
             groups.append(g)
-            key = _name_key(names[g[0]])
+            key = _name_key(names[g[0]]) if use_names else None
             group_names.append(key if key and key not in group_names else names[g[0]])
     for g in groups:
         for j in g:
