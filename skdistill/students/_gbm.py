@@ -182,7 +182,9 @@ class _BaseSoftGBM(BaseEstimator):
             "max_leaves": self.num_leaves,
             "max_depth": 0 if self.max_depth is None else self.max_depth,
             "eta": self.learning_rate,
-            "min_child_weight": 1e-3,  # as LightGBM's min_sum_hessian_in_leaf
+            # XGBoost has no minimum row count per leaf; with the small Hessians of soft
+            # targets, a lower bound than its default let one-row leaves take huge values.
+            "min_child_weight": 1.0,
             "subsample": self.subsample,
             "colsample_bytree": self.colsample_bytree,
             "reg_lambda": self.reg_lambda,
@@ -216,7 +218,7 @@ class _BaseSoftGBM(BaseEstimator):
         """The booster's margins, without any init score."""
         if self.backend == "lightgbm":
             return booster.predict(Xt, raw_score=True)
-        return booster.predict(self._dmatrix(Xt), output_margin=True)
+        return np.asarray(booster.predict(self._dmatrix(Xt), output_margin=True), np.float64)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
