@@ -147,11 +147,11 @@ class TeacherAdapter:
         if self.task == "classification":
             classes = config["classes_"]
             if out.ndim != 2 or (classes is not None and out.shape[1] != len(classes)):
+                expected = "one column per class" if classes is None else f"{len(classes)} columns"
                 raise ValueError(
-                    f"The teacher gave outputs of shape {out.shape}, but "
-                    f"{'its ' + str(len(classes)) if classes is not None else 'one column per'}"
-                    " class columns were expected. Check response_method and the teacher's "
-                    "declared classes."
+                    f"The teacher gave outputs of shape {out.shape}, but {expected} (n_samples, "
+                    "n_classes) were expected. Check response_method and the teacher's declared "
+                    "classes."
                 )
         return out
 
