@@ -139,13 +139,13 @@ class _BaseSoftMLP(BaseEstimator):
 
     def _transform(self, X):
         check_is_fitted(self)
-        X = self._validate_X(X, reset=False)
         if hasattr(self, "feature_names_in_") and not hasattr(X, "columns"):
             raise ValueError(
                 f"{type(self).__name__} was fitted on a DataFrame with columns "
                 f"{list(self.feature_names_in_)[:5]}...; pass a DataFrame with these columns "
                 "(not an array), so each column reaches its encoder."
             )
+        X = self._validate_X(X, reset=False)
         return np.asarray(self.preprocessor_.transform(X), dtype=np.float64)
 
     # ---- network -------------------------------------------------------------------------
