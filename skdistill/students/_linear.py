@@ -123,8 +123,6 @@ class SoftLogisticRegression(SoftClassifierMixin, BaseEstimator):
         Xt, _ = fit_preprocessor(self, X, "dense", targets.n_samples)
         w = check_weights(sample_weight, Xt)
         w = np.ones(len(Xt)) if w is None else w
-        if w.sum() <= 0:
-            raise ValueError("sample_weight sums to zero; give some rows a positive weight.")
         n_features, n_classes = Xt.shape[1], targets.n_classes
         n_cols = 1 if n_classes == 2 else n_classes
         P_T = targets.proba()
