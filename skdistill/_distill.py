@@ -31,6 +31,9 @@ from .students import SoftMLPClassifier, SoftMLPRegressor, as_student
 from .teachers import as_teacher
 
 _MAX_SEED = np.iinfo(np.int32).max
+# Pseudo rows are drawn in chunks of a fixed size, so that they do not depend on batch_size
+# (which only sets the labeling chunks): the same random_state gives the same rows.
+_SAMPLING_CHUNK_ROWS = 65_536
 
 
 def _seed_from(rng):
@@ -186,7 +189,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         check_sampler(sampler)
         sampler = _with_random_state(clone(sampler), _seed_from(rng)).fit(X)
         chunks = list(
-            iter_sampler_chunks(sampler, n_pseudo, self.batch_size, random_state=_seed_from(rng))
+            iter_sampler_chunks(
+                sampler, n_pseudo, _SAMPLING_CHUNK_ROWS, random_state=_seed_from(rng)
+            )
         )
         if is_dataframe(X) and not is_dataframe(chunks[0]):
             import pandas as pd
@@ -340,7 +345,8 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         Only for an unfitted teacher: label the real rows with out-of-fold teachers fitted on
         the other folds, since a teacher is over-confident on its own training rows.
     batch_size : int, default=10_000
-        Rows per chunk for sampling and labeling; bounds the memory of teacher outputs.
+        Rows per labeling chunk; bounds the memory of teacher outputs in flight. It does not
+        change the result.
     n_jobs : int, default=None
         Parallel labeling jobs (joblib; works with ``parallel_config(backend="dask")``).
     random_state : int, RandomState instance or None, default=None

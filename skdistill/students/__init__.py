@@ -8,6 +8,7 @@ scikit-learn estimator becomes a student through :func:`as_student`.
 
 from ._adapters import HardLabelStudent, LogitRegressorStudent, ValueRegressorStudent, as_student
 from ._gbm import SoftGBMClassifier, SoftGBMRegressor
+from ._linear import SoftLogisticRegression
 from ._mlp import SoftMLPClassifier, SoftMLPRegressor
 from ._tree import SoftTreeClassifier, SoftTreeRegressor
 
@@ -16,6 +17,7 @@ __all__ = [
     "LogitRegressorStudent",
     "SoftGBMClassifier",
     "SoftGBMRegressor",
+    "SoftLogisticRegression",
     "SoftMLPClassifier",
     "SoftMLPRegressor",
     "SoftTreeClassifier",
