@@ -128,7 +128,11 @@ class GaussianMixtureSampler(BaseSampler):
         if self.max_samples is not None and Z.shape[0] > self.max_samples:
             Z = Z[rng.choice(Z.shape[0], self.max_samples, replace=False)]
         E = self._expand(Z)
-        n_components = min(self.n_components, E.shape[0])
+        # A mixture needs at least two rows and no more components than distinct rows; a
+        # single row is doubled (its components then collapse onto it, up to reg_covar).
+        n_components = min(self.n_components, len(np.unique(E, axis=0)))
+        if E.shape[0] < 2:
+            E = np.repeat(E, 2, axis=0)
         self.mixture_ = GaussianMixture(
             n_components=n_components,
             covariance_type=self.covariance_type,

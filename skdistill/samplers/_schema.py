@@ -156,7 +156,7 @@ class TableSchema:
                 if kind in ("continuous", "integer"):
                     col = (col - self.center[j]) / self.scale[j]
             if impute:
-                col[np.isnan(col)] = self.fill[j]
+                col = np.where(np.isnan(col), self.fill[j], col)
             Z[:, j] = col
         return Z
 
@@ -613,7 +613,10 @@ def _pandas_column(x, j, schema, dtype, pd):
             to_dtype = pd.Index(dtype.categories).get_indexer(pd.Index(schema.categories[j]))
             codes = np.where(missing, -1, to_dtype[np.where(missing, 0, x).astype(np.intp)])
             return pd.Categorical.from_codes(codes, dtype=dtype)
-        return pd.array(_column_values(x, j, schema), dtype=dtype)
+        values = _column_values(x, j, schema)
+        if isinstance(dtype, np.dtype):  # object: pd.array would infer pandas 3's str dtype
+            return pd.Series(values, dtype=dtype, copy=False)
+        return pd.array(values, dtype=dtype)
     if isinstance(dtype, np.dtype) and dtype.kind in "iub":
         if np.isnan(x).any():  # only an all-missing column can get here
             return x
