@@ -383,7 +383,7 @@ class _BaseSoftMLP(BaseEstimator):
                     f"{self.max_iter}) was reached before the loss stopped improving. Raise "
                     "max_iter, or raise tol / lower n_iter_no_change to stop earlier.",
                     ConvergenceWarning,
-                    stacklevel=4,
+                    stacklevel=6,
                 )
 
     def _validation_split(self, sample_weight, n_samples, rng):
@@ -532,8 +532,8 @@ class SoftMLPClassifier(SoftClassifierMixin, _BaseSoftMLP):
     >>> X, y = load_iris(return_X_y=True)
     >>> teacher = LogisticRegression(max_iter=1000).fit(X, y)
     >>> targets = SoftTargets(logits=teacher.decision_function(X), temperature=2.0)
-    >>> student = SoftMLPClassifier(hidden_layer_sizes=(32,), max_iter=300,
-    ...                             early_stopping=False, random_state=0)
+    >>> student = SoftMLPClassifier(hidden_layer_sizes=(32,), batch_size=32,
+    ...                             learning_rate_init=0.01, random_state=0)
     >>> student.fit_soft(X, targets).score(X, y) > 0.9
     True
     >>> student.predict_proba(X[:1]).shape
