@@ -238,7 +238,7 @@ class SoftTreeClassifier(SoftClassifierMixin, _BaseSoftTree):
     array([[1., 0., 0.],
            [1., 0., 0.]])
     >>> print(tree.export_text().splitlines()[1])
-    |--- x2 <= 2.45
+    |--- x3 <= 0.800
     """
 
     _parameter_constraints: dict = {
