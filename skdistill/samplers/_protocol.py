@@ -46,6 +46,11 @@ def check_sampler(sampler):
     """
     if sampler is None:
         return None
+    if isinstance(sampler, type):
+        raise TypeError(
+            f"sampler must be an instance, got the class {sampler.__name__}; pass "
+            f"{sampler.__name__}() (with any parameters) instead."
+        )
     missing = [m for m in ("fit", "sample") if not callable(getattr(sampler, m, None))]
     if missing:
         raise TypeError(
