@@ -151,13 +151,14 @@ class _BaseSoftMLP(BaseEstimator):
     # ---- network -------------------------------------------------------------------------
 
     def _layer_sizes(self, n_in, n_out):
-        hidden = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
-        if hidden.ndim != 1 or not np.issubdtype(hidden.dtype, np.integer) or np.any(hidden < 1):
+        hidden = self.hidden_layer_sizes
+        hidden = [hidden] if isinstance(hidden, Integral) else list(hidden)
+        if not all(isinstance(h, Integral) and h >= 1 for h in hidden):
             raise ValueError(
-                "hidden_layer_sizes must be a sequence of positive integers, e.g. (64, 64); got "
-                f"{self.hidden_layer_sizes!r}."
+                "hidden_layer_sizes must be a sequence of positive integers, e.g. (64, 64), or "
+                f"() for no hidden layer; got {self.hidden_layer_sizes!r}."
             )
-        return [n_in, *hidden.tolist(), n_out]
+        return [n_in, *(int(h) for h in hidden), n_out]
 
     def _initialize(self, n_in, n_out, rng):
         sizes = self._layer_sizes(n_in, n_out)
@@ -240,8 +241,6 @@ class _BaseSoftMLP(BaseEstimator):
         if hard is not None and loss_kwargs["alpha"] == 0:
             hard = None
         theta, self.coefs_, self.intercepts_ = _pack(self.coefs_, self.intercepts_)
-        grad = np.empty_like(theta)
-        grad_coefs, grad_intercepts = _views(grad, [W.shape for W in self.coefs_])
         if not incremental or not hasattr(self, "_optimizer"):
             self._optimizer = AdamOptimizer(
                 theta.size,
@@ -272,12 +271,7 @@ class _BaseSoftMLP(BaseEstimator):
         # Shuffled copies of the training arrays, reused every epoch.
         X_shuffled, soft_shuffled = np.empty_like(X), np.empty_like(soft)
         hard_shuffled = None if hard is None else np.empty_like(hard)
-        act = ACTIVATIONS[self.activation]
-        derivative = DERIVATIVES[self.activation]
-        n_layers = len(self.coefs_)
-        # Preallocated activations and back-propagated errors for a full batch.
-        activations = [np.empty((batch_size, W.shape[1]), dtype=_DTYPE) for W in self.coefs_]
-        deltas = [np.empty((batch_size, W.shape[0]), dtype=_DTYPE) for W in self.coefs_[1:]]
+        step = _BatchStep(self, theta, batch_size, loss_fn, loss_kwargs)
         uniform = {}
 
         best_loss, best_theta, no_improvement = np.inf, None, 0
@@ -305,46 +299,29 @@ class _BaseSoftMLP(BaseEstimator):
                         continue
                     weights = (w_shuffled[start:stop] / batch_weight).astype(_DTYPE)
 
-                # Forward pass.
-                A = X_shuffled[start:stop]
-                layer_inputs = [A]
-                for i in range(n_layers):
-                    Z = np.matmul(A, self.coefs_[i], out=activations[i][:n])
-                    Z += self.intercepts_[i]
-                    if i < n_layers - 1:
-                        act(Z)
-                        layer_inputs.append(Z)
-                    A = Z
-                batch_loss, delta = loss_fn(
-                    A,
+                batch_loss = step(
+                    X_shuffled[start:stop],
                     soft_shuffled[start:stop],
                     None if hard is None else hard_shuffled[start:stop],
                     weights,
-                    **loss_kwargs,
                 )
                 epoch_loss += batch_loss * batch_weight
-                # Backward pass into the flat gradient.
-                for i in range(n_layers - 1, -1, -1):
-                    np.matmul(layer_inputs[i].T, delta, out=grad_coefs[i])
-                    np.sum(delta, axis=0, out=grad_intercepts[i])
-                    if self.l2 > 0:
-                        grad_coefs[i] += self.l2 * self.coefs_[i]
-                    if i > 0:
-                        delta = np.matmul(delta, self.coefs_[i].T, out=deltas[i - 1][:n])
-                        derivative(layer_inputs[i], delta)
-                self._optimizer.update_params(theta, grad)
 
             self.n_iter_ += 1
             self.t_ += n_train
             penalty = 0.5 * self.l2 * sum(float(np.vdot(W, W)) for W in self.coefs_)
             epoch_loss = epoch_loss / total_weight + penalty
+            if not np.isfinite(epoch_loss):
+                raise ValueError(
+                    f"training diverged at epoch {self.n_iter_} (loss {epoch_loss}); lower "
+                    f"learning_rate_init (now {self.learning_rate_init}) or raise l2."
+                )
             self.loss_curve_.append(epoch_loss)
             message = f"Epoch {self.n_iter_}, loss = {epoch_loss:.6f}"
 
             if early_stopping:
                 X_val, soft_val, hard_val, w_val = val_set
                 current, _ = loss_fn(self._forward(X_val), soft_val, hard_val, w_val, **loss_kwargs)
-                current += penalty
                 self.validation_loss_curve_.append(current)
                 message += f", validation loss = {current:.6f}"
             else:
@@ -408,6 +385,44 @@ class _BaseSoftMLP(BaseEstimator):
         return self._fit(X, targets, sample_weight, incremental=True)
 
 
+class _BatchStep:
+    """One Adam step on a mini-batch: forward pass, loss, back-propagation into one flat
+    gradient, update of the flat parameters. Buffers for a full batch are allocated once."""
+
+    def __init__(self, model, theta, batch_size, loss_fn, loss_kwargs):
+        self.model, self.theta = model, theta
+        self.coefs, self.intercepts = model.coefs_, model.intercepts_
+        self.grad = np.empty_like(theta)
+        self.grad_coefs, self.grad_intercepts = _views(self.grad, [W.shape for W in self.coefs])
+        self.outputs = [np.empty((batch_size, W.shape[1]), dtype=_DTYPE) for W in self.coefs]
+        self.deltas = [np.empty((batch_size, W.shape[0]), dtype=_DTYPE) for W in self.coefs[1:]]
+        self.act = ACTIVATIONS[model.activation]
+        self.derivative = DERIVATIVES[model.activation]
+        self.loss_fn, self.loss_kwargs = loss_fn, loss_kwargs
+        self.l2 = model.l2
+
+    def __call__(self, X, soft, hard, weights):
+        n, last = len(X), len(self.coefs) - 1
+        A, layer_inputs = X, []
+        for i, (W, b) in enumerate(zip(self.coefs, self.intercepts, strict=True)):
+            layer_inputs.append(A)
+            A = np.matmul(A, W, out=self.outputs[i][:n])
+            A += b
+            if i < last:
+                self.act(A)
+        loss, delta = self.loss_fn(A, soft, hard, weights, **self.loss_kwargs)
+        for i in range(last, -1, -1):
+            np.matmul(layer_inputs[i].T, delta, out=self.grad_coefs[i])
+            np.sum(delta, axis=0, out=self.grad_intercepts[i])
+            if self.l2 > 0:
+                self.grad_coefs[i] += self.l2 * self.coefs[i]
+            if i > 0:
+                delta = np.matmul(delta, self.coefs[i].T, out=self.deltas[i - 1][:n])
+                self.derivative(layer_inputs[i], delta)
+        self.model._optimizer.update_params(self.theta, self.grad)
+        return loss
+
+
 def _take(array, indices):
     return None if array is None else array[indices]
 
@@ -420,7 +435,7 @@ def _normalised(weights, n):
 
 _COMMON_PARAMETERS = """
     hidden_layer_sizes : tuple of int, default=(64, 64)
-        Width of each hidden layer.
+        Width of each hidden layer; ``()`` gives a linear model.
     activation : {"relu", "tanh"}, default="relu"
         Activation of the hidden layers.
     l2 : float, default=1e-5
@@ -470,7 +485,8 @@ _COMMON_ATTRIBUTES = """
     loss_curve_ : list of float
         Training loss (mean over the epoch's mini-batches, plus the L2 penalty) per epoch.
     validation_loss_curve_ : list of float or None
-        Loss on the held-out rows after each epoch; None without early stopping.
+        Loss on the held-out rows after each epoch (without the L2 penalty); None without
+        early stopping.
     best_loss_ : float
         Lowest validation loss with early stopping (whose weights are kept), else lowest
         training loss.
