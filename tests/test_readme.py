@@ -20,5 +20,7 @@ def test_ci_runs_the_readme_test_command_verbatim():
 
 
 def test_readme_python_examples_run():
+    # The examples build on each other, as a reader runs them: one namespace for all.
+    namespace = {"__name__": "readme_example"}
     for block in re.findall(r"```python\n(.*?)```", README, flags=re.S):
-        exec(compile(block, "README.md", "exec"), {"__name__": "readme_example"})
+        exec(compile(block, "README.md", "exec"), namespace)
