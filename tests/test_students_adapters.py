@@ -4,7 +4,7 @@ import warnings
 import numpy as np
 import pytest
 from scipy.special import softmax
-from sklearn.base import BaseEstimator, clone, is_classifier
+from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import load_iris
 from sklearn.ensemble import GradientBoostingRegressor
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
@@ -28,30 +28,12 @@ from skdistill.students._linear import SoftLogisticRegression
 from skdistill.students._tree import SoftTreeClassifier, SoftTreeRegressor
 
 
-def expected_failures(estimator):
-    """Failures that come from the shared front end in students/_base.py."""
-    if is_classifier(estimator):
-        return {
-            "check_estimators_empty_data_messages": (
-                "SoftClassifierMixin.fit encodes y before X is checked; an empty y raises "
-                "IndexError in targets_from_y instead of a ValueError"
-            )
-        }
-    return {
-        "check_requires_y_none": (
-            "SoftRegressorMixin.fit turns y=None into a NaN target whose error message is "
-            "not the one sklearn expects"
-        )
-    }
-
-
 @parametrize_with_checks(
     [
         LogitRegressorStudent(Ridge()),
         ValueRegressorStudent(Ridge()),
         HardLabelStudent(LogisticRegression()),
     ],
-    expected_failed_checks=expected_failures,
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)

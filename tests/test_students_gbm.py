@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy.special import softmax
-from sklearn.base import is_classifier
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdistill._targets import SoftTargets, binary_margin_to_logits
@@ -27,26 +26,8 @@ def backend_or_skip(backend):
     return backend
 
 
-def expected_failures(estimator):
-    """Failures that come from the shared front end in students/_base.py, not the GBM."""
-    if is_classifier(estimator):
-        return {
-            "check_estimators_empty_data_messages": (
-                "SoftClassifierMixin.fit encodes y before X is checked; an empty y raises "
-                "IndexError in targets_from_y instead of a ValueError"
-            )
-        }
-    return {
-        "check_requires_y_none": (
-            "SoftRegressorMixin.fit turns y=None into a NaN target whose error message is "
-            "not the one sklearn expects"
-        )
-    }
-
-
 @parametrize_with_checks(
     [SoftGBMClassifier(n_jobs=1, random_state=0), SoftGBMRegressor(n_jobs=1, random_state=0)],
-    expected_failed_checks=expected_failures,
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)

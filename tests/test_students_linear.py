@@ -16,10 +16,6 @@ from skdistill.students._linear import SoftLogisticRegression, soft_logistic_los
 
 def expected_failures(estimator):
     return {
-        "check_estimators_empty_data_messages": (
-            "SoftClassifierMixin.fit (students/_base.py) encodes y before X is checked; an "
-            "empty y raises IndexError in targets_from_y instead of a ValueError"
-        ),
         "check_sample_weight_equivalence_on_dense_data": (
             "the built-in standardisation ignores sample_weight, so repeated rows shift the "
             "scaling and, through the L2 penalty, the fit (as in a StandardScaler pipeline)"

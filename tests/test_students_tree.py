@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy.special import softmax
-from sklearn.base import is_classifier
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdistill._targets import SoftTargets, binary_margin_to_logits
@@ -15,26 +14,8 @@ from skdistill.students._tree import SoftTreeClassifier, SoftTreeRegressor
 DATASETS = Path(__file__).parents[2] / "shared" / "datasets"
 
 
-def expected_failures(estimator):
-    """Failures that come from the shared front end in students/_base.py, not the tree."""
-    if is_classifier(estimator):
-        return {
-            "check_estimators_empty_data_messages": (
-                "SoftClassifierMixin.fit encodes y before X is checked; an empty y raises "
-                "IndexError in targets_from_y instead of a ValueError"
-            )
-        }
-    return {
-        "check_requires_y_none": (
-            "SoftRegressorMixin.fit turns y=None into a NaN target whose error message is "
-            "not the one sklearn expects"
-        )
-    }
-
-
 @parametrize_with_checks(
     [SoftTreeClassifier(random_state=0), SoftTreeRegressor(random_state=0)],
-    expected_failed_checks=expected_failures,
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)

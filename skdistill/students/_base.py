@@ -20,7 +20,11 @@ def targets_from_y(y):
     ``y`` is either 1-D labels (one-hot probabilities, hard labels kept in ``y``) or a 2-D
     matrix of class probabilities with one column per class (soft targets).
     """
+    if y is None:
+        raise ValueError("This student requires y to be passed, but the target y is None.")
     y_array = np.asarray(y)
+    if y_array.size == 0:
+        raise ValueError("y is empty (0 samples); fit needs at least one labelled row.")
     if y_array.ndim == 2 and y_array.shape[1] > 1:
         P = check_probabilities(y_array.astype(np.float64), name="y")
         return SoftTargets(probabilities=P, classes=np.arange(P.shape[1]))
@@ -85,6 +89,8 @@ class SoftRegressorMixin(RegressorMixin):
     def fit(self, X, y, sample_weight=None):
         """Fit on targets ``y`` of shape (n_samples,) or (n_samples, n_outputs)."""
         self._validate_params()
+        if y is None:
+            raise ValueError("This student requires y to be passed, but the target y is None.")
         y = np.asarray(y, dtype=np.float64)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
