@@ -337,3 +337,14 @@ def test_margin_lets_continuous_values_leave_the_range():
     out = GaussianNoise(scale=3.0, margin=0.5).fit(X).sample(2000, random_state=0)
     width = X.max() - X.min()
     assert out.max() > X.max() and out.max() <= X.max() + 0.5 * width + 1e-12
+
+
+def test_sample_is_the_concatenation_of_default_chunks(mixed):
+    from skdistill.samplers._base import DEFAULT_CHUNK_SIZE
+
+    sampler = Smear().fit(mixed)
+    n = DEFAULT_CHUNK_SIZE + 10
+    whole = sampler.sample(n, random_state=0)
+    chunks = pd.concat(sampler.iter_samples(n, random_state=0), ignore_index=True)
+    pd.testing.assert_frame_equal(whole, chunks)
+    assert list(whole.dtypes) == list(mixed.dtypes)

@@ -23,7 +23,7 @@ def _is_dataframe(X):
     return hasattr(X, "iloc") and hasattr(X, "dtypes")
 
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class TableSchema:
     """What each column of a table is, as the samplers see it.
 
@@ -272,7 +272,9 @@ def _numeric_column(col, name):
 
 def _is_missing(values):
     """Missing mask for an object/str array (None, NaN, pd.NA, NaT)."""
-    return np.array([v is None or v != v or str(v) in ("<NA>", "NaT") for v in values], bool)
+    return np.array(
+        [v is None or type(v).__name__ in ("NAType", "NaTType") or v != v for v in values], bool
+    )
 
 
 def _observed_categories(col):

@@ -1,0 +1,1 @@
+"""Benchmarks of skdistill (run as python -m benchmarks.<name>)."""
