@@ -452,26 +452,10 @@ EXPECTED_FAILURES = {
         "batches, so the fits differ numerically (as for scikit-learn's MLP)"
     ),
 }
-EXPECTED_FAILURES_CLASSIFIER = {
-    **EXPECTED_FAILURES,
-    "check_estimators_empty_data_messages": (
-        "targets_from_y in students/_base.py raises IndexError on an empty y before the "
-        "student validates X (reported to its owner)"
-    ),
-}
-EXPECTED_FAILURES_REGRESSOR = {
-    **EXPECTED_FAILURES,
-    "check_requires_y_none": (
-        "SoftRegressorMixin.fit in students/_base.py turns y=None into a NaN target instead "
-        "of the standard 'requires y' error (reported to its owner)"
-    ),
-}
 
 
 def _expected_failures(estimator):
-    if isinstance(estimator, SoftMLPClassifier):
-        return EXPECTED_FAILURES_CLASSIFIER
-    return EXPECTED_FAILURES_REGRESSOR
+    return EXPECTED_FAILURES
 
 
 @parametrize_with_checks(
