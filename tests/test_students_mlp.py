@@ -218,6 +218,16 @@ def test_hard_term_uses_only_labelled_rows(three_class, teacher_logits):
     assert model.score(X_test, y_test) > 0.75
 
 
+def test_auto_batch_size_and_step_and_linear_network():
+    X, y = make_classification(n_samples=600, random_state=0)
+    model = _quiet(SoftMLPClassifier(hidden_layer_sizes=(), random_state=0), X, y)
+    assert model.batch_size_ == 128  # 540 training rows: the smallest automatic batch
+    assert model.learning_rate_ == pytest.approx(1e-3 * np.sqrt(2))
+    assert [W.shape for W in model.coefs_] == [(20, 2)]  # no hidden layer: a linear model
+    assert model.score(X, y) > 0.8
+    assert SoftMLPClassifier()._effective_batch_size(500_000) == 1024
+
+
 def test_binary_decision_function_is_margin():
     X, y = make_classification(n_samples=300, random_state=0)
     model = _quiet(SoftMLPClassifier(max_iter=20, random_state=0), X, y)

@@ -370,8 +370,8 @@ class _BaseSoftMLP(BaseEstimator):
         if self.batch_size == "auto":
             # Large transfer sets train faster and (with the larger step of
             # learning_rate_init="auto") better in large batches: on 450,000 covtype rows a
-            # (64, 64) net reached 0.872 test accuracy after 15 epochs with 1024 rows per batch
-            # and a step of 5e-3, 0.862 with 256 and 1e-3, in 40% less time.
+            # (64, 64) net reached 0.872 test accuracy after 15 epochs with these defaults
+            # (1024 rows, step 4e-3), 0.862 with 256 rows and 1e-3, in 40% less time.
             return int(np.clip(n_train // 256, 128, 1024)) if n_train > 128 else n_train
         return min(self.batch_size, n_train)
 
