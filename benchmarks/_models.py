@@ -4,6 +4,7 @@ Teachers are trained here on the train part of a split, early-stopped on a valid
 taken from it (15%, fixed by the seed); the students then see the whole train part.
 """
 
+import inspect
 import time
 
 import numpy as np
@@ -60,11 +61,16 @@ def fit_teacher(name, split, seed, *, max_trees):
             n_jobs=2,
             verbose=-1,
         )
+        # lightgbm >= 4.7 takes eval_X/eval_y and deprecates eval_set.
+        if "eval_X" in inspect.signature(model.fit).parameters:
+            eval_kwargs = {"eval_X": (X_val,), "eval_y": (y_val,)}
+        else:
+            eval_kwargs = {"eval_set": [(X_val, y_val)]}
         model.fit(
             X_fit,
             y_fit,
-            eval_set=[(X_val, y_val)],
             callbacks=[lgb.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)],
+            **eval_kwargs,
         )
         # best_iteration_ is 0 when early stopping never triggered: all trees are used.
         n_iter = int(model.best_iteration_ or max_trees)

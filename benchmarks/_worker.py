@@ -255,9 +255,13 @@ def plan_steps(spec):
     n = len(students)  # direct
     for teacher in spec["teachers"]:
         n += 1  # teacher
-        for _ in spec["students_per_teacher"].get(teacher, students):
-            n += 2 + (1 if teacher in spec["search_teachers"] else 0)
+        for student in spec["students_per_teacher"].get(teacher, students):
+            n += 2 + _searched(spec, teacher, student)
     return n
+
+
+def _searched(spec, teacher, student):
+    return teacher in spec["search_teachers"] and student in spec["search_students"]
 
 
 def run_cell(spec):
@@ -368,10 +372,10 @@ def run_cell(spec):
                     }
                 )
 
-        variants = ["naive", "skdistill"]
-        if teacher_name in spec["search_teachers"]:
-            variants.append("skdistill+search")
         for student_name in spec["students_per_teacher"].get(teacher_name, spec["students"]):
+            variants = ["naive", "skdistill"]
+            if _searched(spec, teacher_name, student_name):
+                variants.append("skdistill+search")
             for variant in variants:
                 progress.step(f"{teacher_name} -> {STUDENT_DESCRIPTIONS[student_name]}: {variant}")
                 try:
