@@ -222,7 +222,7 @@ def test_auto_batch_size_and_step_and_linear_network():
     X, y = make_classification(n_samples=600, random_state=0)
     model = _quiet(SoftMLPClassifier(hidden_layer_sizes=(), random_state=0), X, y)
     assert model.batch_size_ == 128  # 540 training rows: the smallest automatic batch
-    assert model.learning_rate_ == pytest.approx(1e-3 * np.sqrt(2))
+    assert model.learning_rate_init_ == pytest.approx(1e-3 * np.sqrt(2))
     assert [W.shape for W in model.coefs_] == [(20, 2)]  # no hidden layer: a linear model
     assert model.score(X, y) > 0.8
     assert SoftMLPClassifier()._effective_batch_size(500_000) == 1024
@@ -267,6 +267,21 @@ def test_early_stopping_restores_best_weights():
     # A run stopped at the best epoch goes through the same epochs: same weights.
     stopped = _quiet(SoftMLPClassifier(**params, max_iter=model.best_iter_), X, y)
     np.testing.assert_array_equal(stopped.predict_proba(X), model.predict_proba(X))
+
+
+def test_adaptive_step_lowers_before_stopping(capsys):
+    X, y = make_classification(n_samples=300, n_features=20, flip_y=0.3, random_state=0)
+    params = dict(
+        hidden_layer_sizes=(128,), learning_rate_init=0.01, n_iter_no_change=3, random_state=0
+    )
+    constant = _quiet(SoftMLPClassifier(**params, learning_rate="constant"), X, y)
+    adaptive = _quiet(SoftMLPClassifier(**params, verbose=True), X, y)
+    assert capsys.readouterr().out.count("step lowered to") == 2
+    assert adaptive._optimizer.learning_rate == pytest.approx(0.01 / 25)
+    # Both runs agree until the constant one stops, where the adaptive one lowers its step.
+    assert adaptive.n_iter_ > constant.n_iter_
+    assert adaptive.loss_curve_[: constant.n_iter_] == constant.loss_curve_
+    assert adaptive.best_loss_ <= constant.best_loss_
 
 
 def test_convergence_warning_and_verbose(capsys):

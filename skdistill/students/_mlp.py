@@ -71,6 +71,7 @@ class _BaseSoftMLP(BaseEstimator):
         "l2": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
+        "learning_rate": [StrOptions({"constant", "adaptive"})],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "early_stopping": ["boolean"],
@@ -92,6 +93,7 @@ class _BaseSoftMLP(BaseEstimator):
         l2=1e-5,
         batch_size="auto",
         learning_rate_init="auto",
+        learning_rate="adaptive",
         max_iter=200,
         tol=1e-4,
         early_stopping=True,
@@ -109,6 +111,7 @@ class _BaseSoftMLP(BaseEstimator):
         self.l2 = l2
         self.batch_size = batch_size
         self.learning_rate_init = learning_rate_init
+        self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.tol = tol
         self.early_stopping = early_stopping
@@ -256,13 +259,13 @@ class _BaseSoftMLP(BaseEstimator):
         n_train = len(X)
         batch_size = self.batch_size_ = self._effective_batch_size(n_train)
         if not incremental or not hasattr(self, "_optimizer"):
-            self.learning_rate_ = self.learning_rate_init
+            self.learning_rate_init_ = self.learning_rate_init
             if self.learning_rate_init == "auto":
-                self.learning_rate_ = 1e-3 * np.sqrt(batch_size / 64)
+                self.learning_rate_init_ = 1e-3 * np.sqrt(batch_size / 64)
             self._optimizer = AdamOptimizer(
                 theta.size,
                 _DTYPE,
-                learning_rate_init=self.learning_rate_,
+                learning_rate_init=self.learning_rate_init_,
                 beta_1=self.beta_1,
                 beta_2=self.beta_2,
                 epsilon=self.epsilon,
@@ -317,7 +320,7 @@ class _BaseSoftMLP(BaseEstimator):
             if not np.isfinite(epoch_loss):
                 raise ValueError(
                     f"training diverged at epoch {self.n_iter_} (loss {epoch_loss}); lower "
-                    f"learning_rate_init (now {self.learning_rate_}) or raise l2."
+                    f"learning_rate_init (now {self.learning_rate_init_}) or raise l2."
                 )
             self.loss_curve_.append(epoch_loss)
             message = f"Epoch {self.n_iter_}, loss = {epoch_loss:.6f}"
@@ -343,7 +346,9 @@ class _BaseSoftMLP(BaseEstimator):
                 self.best_iter_ = self.n_iter_
                 if early_stopping:
                     best_theta = theta.copy()
-            if no_improvement > self.n_iter_no_change:
+            if no_improvement > self.n_iter_no_change and self._lower_step(theta, best_theta):
+                no_improvement = 0
+            elif no_improvement > self.n_iter_no_change:
                 converged = True
                 if self.verbose:
                     what = "Validation" if early_stopping else "Training"
@@ -365,6 +370,21 @@ class _BaseSoftMLP(BaseEstimator):
                     ConvergenceWarning,
                     stacklevel=6,
                 )
+
+    def _lower_step(self, theta, best_theta):
+        """With learning_rate="adaptive", divide the step by 5 (at most twice) from the best
+        weights so far instead of stopping; False when training should stop."""
+        optimizer = self._optimizer
+        if self.learning_rate != "adaptive" or optimizer.learning_rate < (
+            self.learning_rate_init_ / 20
+        ):
+            return False
+        optimizer.learning_rate /= 5
+        if best_theta is not None:
+            theta[:] = best_theta
+        if self.verbose:
+            print(f"No improvement: step lowered to {optimizer.learning_rate:.3g}.")
+        return True
 
     def _effective_batch_size(self, n_train):
         if self.batch_size == "auto":
@@ -457,6 +477,10 @@ _COMMON_PARAMETERS = """
         Rows per mini-batch. "auto" is ``n_train // 256`` clipped to [128, 1024]: large
         transfer sets get large batches, which train faster per epoch and, with a larger step,
         no worse.
+    learning_rate : {"constant", "adaptive"}, default="adaptive"
+        "adaptive": when the loss stops improving (see ``n_iter_no_change``), go back to the
+        best weights so far and divide the step by 5, up to twice, before stopping.
+        "constant": stop at once.
     learning_rate_init : float or "auto", default="auto"
         Step size of Adam. "auto" is ``1e-3 * sqrt(batch_size / 64)`` (1.4e-3 to 4e-3),
         fixed at the start of ``fit`` or at the first ``partial_fit``.
@@ -499,8 +523,8 @@ _COMMON_ATTRIBUTES = """
         Number of training rows seen.
     batch_size_ : int
         Rows per mini-batch of the last epoch.
-    learning_rate_ : float
-        Step size of Adam.
+    learning_rate_init_ : float
+        Initial step size of Adam.
     loss_curve_ : list of float
         Training loss (mean over the epoch's mini-batches, plus the L2 penalty) per epoch.
     validation_loss_curve_ : list of float or None
@@ -589,6 +613,7 @@ class SoftMLPClassifier(SoftClassifierMixin, _BaseSoftMLP):
         l2=1e-5,
         batch_size="auto",
         learning_rate_init="auto",
+        learning_rate="adaptive",
         max_iter=200,
         tol=1e-4,
         early_stopping=True,
@@ -607,6 +632,7 @@ class SoftMLPClassifier(SoftClassifierMixin, _BaseSoftMLP):
             l2=l2,
             batch_size=batch_size,
             learning_rate_init=learning_rate_init,
+            learning_rate=learning_rate,
             max_iter=max_iter,
             tol=tol,
             early_stopping=early_stopping,
