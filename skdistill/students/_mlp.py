@@ -465,7 +465,7 @@ def _normalised(weights, n):
     return (weights / weights.sum()).astype(_DTYPE)
 
 
-_COMMON_PARAMETERS = """
+_COMMON_PARAMETERS = """\
     hidden_layer_sizes : tuple of int, default=(64, 64)
         Width of each hidden layer; ``()`` gives a linear model.
     activation : {"relu", "tanh"}, default="relu"
@@ -507,7 +507,7 @@ _COMMON_PARAMETERS = """
         Print epoch, loss, validation loss and time of each epoch.
 """
 
-_COMMON_ATTRIBUTES = """
+_COMMON_ATTRIBUTES = """\
     preprocessor_ : ColumnTransformer
         The fitted encoding of the raw input (median imputation with missing indicators and
         standard scaling of numeric columns, one-hot encoding of categorical ones).
