@@ -63,7 +63,7 @@ class SoftLogisticRegression(SoftClassifierMixin, BaseEstimator):
     labels both give the same model for the same ``C``). Two classes use one coefficient
     vector (``Z = [0, X w + b]``). Solved with L-BFGS-B on the analytic gradient.
 
-    Inputs are encoded by the student itself: numeric columns are median-imputed (with missing
+    Inputs are encoded by the student itself: numeric columns are mean-imputed (with missing
     indicators) and standardised, categorical columns one-hot encoded. ``coef_`` refers to
     these encoded features, named by ``preprocessor_.get_feature_names_out()``.
 

@@ -509,7 +509,7 @@ _COMMON_PARAMETERS = """\
 
 _COMMON_ATTRIBUTES = """\
     preprocessor_ : ColumnTransformer
-        The fitted encoding of the raw input (median imputation with missing indicators and
+        The fitted encoding of the raw input (mean imputation with missing indicators and
         standard scaling of numeric columns, one-hot encoding of categorical ones).
     coefs_ : list of ndarray
         Weight matrix of each layer (float32).
