@@ -44,19 +44,19 @@ def fit_teacher(name, split, seed, *, max_trees):
     fit_idx, val_idx = validation_split(split, seed)
     X_fit, y_fit = rows(split.X_train, fit_idx), split.y_train[fit_idx]
     X_val, y_val = rows(split.X_train, val_idx), split.y_train[val_idx]
+    # Multiclass boosting grows one tree per class and iteration; the cap is on all trees.
+    per_iter = split.n_classes if classification and split.n_classes > 2 else 1
+    max_iter = max(10, max_trees // per_iter)
     tic = time.perf_counter()
     if name == "lightgbm":
         import lightgbm as lgb
 
         cls = lgb.LGBMClassifier if classification else lgb.LGBMRegressor
         model = cls(
-            n_estimators=max_trees,
+            n_estimators=max_iter,
             learning_rate=0.1,
             num_leaves=63,
             min_child_samples=20,
-            subsample=0.8,
-            subsample_freq=1,
-            colsample_bytree=0.8,
             random_state=seed,
             n_jobs=2,
             verbose=-1,
@@ -73,8 +73,7 @@ def fit_teacher(name, split, seed, *, max_trees):
             **eval_kwargs,
         )
         # best_iteration_ is 0 when early stopping never triggered: all trees are used.
-        n_iter = int(model.best_iteration_ or max_trees)
-        per_iter = split.n_classes if classification and split.n_classes > 2 else 1
+        n_iter = int(model.best_iteration_ or max_iter)
         info = {
             "description": f"LightGBM, {n_iter} iterations x 63 leaves, lr 0.1 (early-stopped)",
             "n_iterations": n_iter,
@@ -85,7 +84,7 @@ def fit_teacher(name, split, seed, *, max_trees):
 
         cls = xgb.XGBClassifier if classification else xgb.XGBRegressor
         model = cls(
-            n_estimators=max_trees,
+            n_estimators=max_iter,
             learning_rate=0.1,
             max_depth=8,
             subsample=0.8,
@@ -98,7 +97,6 @@ def fit_teacher(name, split, seed, *, max_trees):
         )
         model.fit(X_fit, y_fit, eval_set=[(X_val, y_val)], verbose=False)
         n_iter = int(model.best_iteration) + 1
-        per_iter = split.n_classes if classification and split.n_classes > 2 else 1
         info = {
             "description": f"XGBoost, {n_iter} iterations, depth 8, lr 0.1 (early-stopped)",
             "n_iterations": n_iter,

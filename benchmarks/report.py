@@ -425,7 +425,7 @@ def _plots(sections, img_dir, prefix):
             ax.axhline(90, color="black", linestyle="--", linewidth=1, label="target 90%")
             ax.axhline(0, color="black", linewidth=0.8)
             ax.set_xticks(range(len(sections)))
-            ax.set_xticklabels([s.dataset for s in sections], rotation=30, ha="right", fontsize=8)
+            ax.set_xticklabels(_short_names(sections), rotation=30, ha="right", fontsize=8)
             ax.set_title(f"LightGBM teacher, {VARIANT_TEXT[variant]}")
             ax.grid(True, axis="y", alpha=0.3)
         axes[0].set_ylabel("gap closed (%)")
@@ -435,6 +435,14 @@ def _plots(sections, img_dir, prefix):
         fig.savefig(gap_path, dpi=110)
         plt.close(fig)
     return per_section, gap_path
+
+
+def _short_names(sections):
+    names = [s.dataset for s in sections]
+    return [
+        s.dataset if names.count(s.dataset) == 1 else f"{s.dataset} ({s.n_train:,})"
+        for s in sections
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -470,7 +478,9 @@ def render(results, doc, results_path=None):
         f"{', '.join(f'{x:.1f}' for x in env.get('load_average_at_start') or [])}",
         "- versions: " + ", ".join(f"{k} {v}" for k, v in sorted(env.get("versions", {}).items())),
         f"- git commit: {env.get('git_commit') or 'unknown'}",
-        f"- seeds: {plan.get('seeds')}; pseudo rows capped at {plan.get('max_pseudo', 0):,} per "
+        f"- seeds: {plan.get('seeds')}"
+        + "".join(f", {d}: {v}" for d, v in plan.get("seeds_per_dataset", {}).items())
+        + f"; pseudo rows capped at {plan.get('max_pseudo', 0):,} per "
         f"distillation; boosted teachers capped at {plan.get('max_teacher_trees', 0):,} trees",
         "",
     ]
@@ -504,11 +514,13 @@ def _protocol_text(plan):
         "- **Splits** are fixed per data set (listed in each section) and do not depend on the "
         "seed; the seed varies the teacher, the sampler and the student. Class labels are "
         "encoded 0..k-1.",
-        "- **Teachers**: LightGBM (63 leaves, learning rate 0.1, bagging 0.8) and XGBoost "
-        "(depth 8, learning rate 0.1), both early-stopped (50 rounds) on a 15% validation part "
-        "of the train rows; a random forest of 200 full-depth trees (ordinal-encoded "
-        "categories in a Pipeline). The compiled teacher is the LightGBM model through "
-        "treelite + tl2cgen (gcc), checked to give the same probabilities.",
+        "- **Teachers**: LightGBM (63 leaves, learning rate 0.1) and XGBoost (depth 8, "
+        "learning rate 0.1, row and column subsampling 0.8), both early-stopped (50 rounds) on "
+        "a 15% validation part of the train rows, with at most "
+        f"{plan.get('max_teacher_trees', 0):,} trees over all classes; a random forest of 200 "
+        "full-depth trees (ordinal-encoded categories in a Pipeline). The compiled teacher is "
+        "the LightGBM model through treelite + tl2cgen (gcc), checked to give the same "
+        "probabilities.",
         "- **Students**: `SoftMLPClassifier/Regressor(hidden_layer_sizes=(64, 64))`, "
         "`SoftTree*(max_depth=8)`, `SoftGBM*(n_estimators=30, num_leaves=15)`, "
         "`SoftLogisticRegression()` (regression: `StandardScaler + Ridge` through the "

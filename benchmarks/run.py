@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python -m benchmarks.run                 # the full default suite (about 60-90 min, 2 cores)
+    python -m benchmarks.run                 # the full default suite (about 70 min, 2 cores)
     python -m benchmarks.run --quick         # a smoke run on tiny subsets (< 3 min)
     python -m benchmarks.run --datasets covtype adult --teachers lightgbm --students mlp tree
     python -m benchmarks.run --estimate-only # print the plan and the time estimate, run nothing
@@ -47,9 +47,15 @@ FULL = {
     "temperatures": [1.0, 4.0],
     "samplers": ["default", "GaussianNoise"],
     "max_pseudo": 100_000,
-    "max_teacher_trees": 2_000,
+    "max_teacher_trees": 2_100,
     "compile_max_trees": 2_500,
     "seeds": [0],
+    # The small tables are the noisiest and the cheapest: three seeds give a noise estimate.
+    "seeds_per_dataset": {
+        "magic_gamma": [0, 1, 2],
+        "higgs_lightgbm_7500": [0, 1, 2],
+        "california_housing": [0, 1, 2],
+    },
     "n_repeats": 3,
     "single_row_repeats": 100,
 }
@@ -166,6 +172,7 @@ def build_plan(args):
         "sizes": args.sizes or ([args.max_train] if args.max_train else [base.get("max_train")]),
         "max_test": pick(args.max_test, "max_test"),
         "seeds": pick(args.seeds, "seeds"),
+        "seeds_per_dataset": {} if args.seeds else base.get("seeds_per_dataset", {}),
         "max_pseudo": pick(args.max_pseudo, "max_pseudo"),
         "max_teacher_trees": pick(args.max_teacher_trees, "max_teacher_trees"),
         "compile": not args.no_compile,
@@ -190,7 +197,7 @@ def build_plan(args):
 def cell_specs(plan):
     for dataset in plan["datasets"]:
         for size in plan["sizes"]:
-            for seed in plan["seeds"]:
+            for seed in plan["seeds_per_dataset"].get(dataset, plan["seeds"]):
                 yield {
                     "dataset": dataset,
                     "seed": seed,
@@ -219,19 +226,26 @@ def cell_specs(plan):
 # --------------------------------------------------------------------------------------------
 # time estimate
 
-# Seconds per unit, measured on the reference machine (2 cores, AMD EPYC, shared with other
-# jobs, so on the slow side). Rough: the estimate is meant to be within a factor of ~1.5.
+# Seconds per unit, measured on the reference machine (2 cores, AMD EPYC, while other jobs ran,
+# so on the slow side). Rough: the estimate is meant to be within a factor of ~1.5.
 _COST = {
-    "teacher_fit_per_row_tree": 2.0e-6,  # boosted teachers, per (train row x tree grown)
-    "rf_fit_per_row": 3.0e-4,  # 200 trees, 2 jobs
-    "label_per_row_tree": 1.0e-7,  # teacher predictions, per (row x tree)
+    "teacher_fit_per_row_tree": 6.0e-7,  # boosted teachers, per (train row x tree grown)
+    "rf_fit_per_row": 8.0e-4,  # 200 trees, 2 jobs
+    "label_per_row_tree": 1.1e-7,  # teacher predictions, per (row x tree)
     "rf_label_per_row": 3.0e-5,
-    "train_per_row": {"mlp": 4.0e-4, "tree": 2.0e-5, "gbm": 1.5e-5, "linear": 3.0e-5},
+    # student training, per transfer row (binary; multiclass scaled in _class_factor)
+    "train_per_row": {"mlp": 7.0e-5, "tree": 1.0e-5, "gbm": 3.0e-5, "linear": 5.0e-6},
     "compile_per_tree": 0.12,
-    "worker_start": 4.0,
+    "cell_overhead": 10.0,  # interpreter start, data loading, timing of predictions
 }
-# Trees LightGBM/XGBoost teachers grow before early stopping, as a guess per data set.
-_GUESS_ITERATIONS = {"covtype": 2_000, "letter": 500, "adult": 300, "electricity": 1_000}
+# Iterations LightGBM/XGBoost teachers run before early stopping, a guess per data set.
+_GUESS_ITERATIONS = {"covtype": 2_000, "letter": 300, "adult": 150, "electricity": 600}
+
+
+def _class_factor(student, k):
+    if k <= 2:
+        return 1.0
+    return {"mlp": 1 + k / 8, "tree": 1.0, "gbm": float(k), "linear": k / 2}[student]
 
 
 def estimate_cell_seconds(spec):
@@ -242,37 +256,30 @@ def estimate_cell_seconds(spec):
         n_test = min(n_test, spec["max_test"])
     per_iter = k if k > 2 else 1
     n_pseudo = min(10.0 * n_train, spec["max_pseudo"])
-    class_factor = max(1.0, k / 4) if k > 2 else 1.0  # soft multiclass students cost more
     c = _COST
-    seconds = c["worker_start"]
+    seconds = c["cell_overhead"]
     for s in spec["students"]:
-        seconds += n_train * c["train_per_row"][s] * class_factor
+        seconds += n_train * c["train_per_row"][s] * _class_factor(s, k)
     for teacher in spec["teachers"]:
         if teacher == "rf":
-            trees_cost = None
             seconds += n_train * c["rf_fit_per_row"]
             label_row = c["rf_label_per_row"]
         else:
-            iters = _GUESS_ITERATIONS.get(spec["dataset"], 400) * per_iter
-            trees = min(iters, spec["max_teacher_trees"])
-            trees_cost = trees
-            seconds += n_train * trees * c["teacher_fit_per_row_tree"] * 0.85
+            iters = _GUESS_ITERATIONS.get(spec["dataset"], 200) + 50  # + early-stopping rounds
+            trees = min(iters * per_iter, spec["max_teacher_trees"])
+            seconds += 0.85 * n_train * trees * c["teacher_fit_per_row_tree"]
             label_row = trees * c["label_per_row_tree"]
             if teacher == "lightgbm" and spec["compile"] and trees <= spec["compile_max_trees"]:
                 seconds += trees * c["compile_per_tree"]
-        seconds += 4 * n_test * label_row  # test predictions and timing
-        del trees_cost
-        students = spec["students_per_teacher"].get(teacher, spec["students"])
-        for s in students:
-            train = c["train_per_row"][s] * class_factor
-            # naive: train rows only; skdistill: train + pseudo rows
-            fits = [(n_train, n_train), (n_train + n_pseudo, n_train + n_pseudo)]
+        seconds += 4 * n_test * label_row  # test predictions and their timing
+        for s in spec["students_per_teacher"].get(teacher, spec["students"]):
+            train = c["train_per_row"][s] * _class_factor(s, k)
+            # naive: the train rows; skdistill: train + pseudo rows (labeled, then trained on)
+            sizes = [n_train, n_train + n_pseudo]
             if teacher in spec["search_teachers"] and s in spec["search_students"]:
                 n_cand = len(spec["grid"]["samplers"]) * len(spec["grid"]["temperatures"])
-                fits += [(0.85 * (n_train + n_pseudo),) * 2] * n_cand
-                fits += [(n_train + n_pseudo, n_train + n_pseudo)]
-            for labeled, trained in fits:
-                seconds += labeled * label_row + trained * train
+                sizes += [0.85 * (n_train + n_pseudo)] * n_cand + [n_train + n_pseudo]
+            seconds += sum(n * (label_row + train) for n in sizes)
     return seconds
 
 
@@ -384,8 +391,7 @@ def main(argv=None):
     specs = list(cell_specs(plan))
     estimates = [estimate_cell_seconds(s) for s in specs]
     print(
-        f"skdistill benchmark: {len(specs)} cell(s) = {len(plan['datasets'])} data set(s) x "
-        f"{len(plan['sizes'])} size(s) x {len(plan['seeds'])} seed(s); teachers "
+        f"skdistill benchmark: {len(specs)} cell(s) (data set x train size x seed); teachers "
         f"{', '.join(plan['teachers'])}; students {', '.join(plan['students'])}",
         flush=True,
     )
