@@ -291,9 +291,12 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        # The students impute missing values, so NaN is fine when the teacher takes it.
+        # get_tags runs on every predict: use the fitted adapter rather than a new one.
+        adapter = getattr(self, "teacher_adapter_", None)
         try:
-            teacher = as_teacher(self.teacher, task=self._task, response_method="auto")
-            tags.input_tags.allow_nan = teacher.allow_nan  # the students impute missing values
+            adapter = adapter or as_teacher(self.teacher, task=self._task, response_method="auto")
+            tags.input_tags.allow_nan = adapter.allow_nan
         except (TypeError, ValueError):
             tags.input_tags.allow_nan = False
         tags.non_deterministic = False

@@ -126,9 +126,10 @@ def sharpen(P, temperature):
 
 def category_legend(preprocessor, n_numeric):
     """Lines ``name: 0=a, 1=b`` explaining the ordinal codes of categorical features."""
-    if n_numeric is None or "categorical" not in preprocessor.named_transformers_:
+    transformers = getattr(preprocessor, "named_transformers_", {})
+    if n_numeric is None or "categorical" not in transformers:
         return []
-    encoder = preprocessor.named_transformers_["categorical"]
+    encoder = transformers["categorical"]
     if not hasattr(encoder, "categories_"):
         return []
     names = preprocessor.get_feature_names_out()[n_numeric:]
