@@ -8,6 +8,7 @@ no network and runs in well under a minute on 2 cores.
 import argparse
 import sys
 import time
+import warnings
 
 from . import __version__
 
@@ -39,9 +40,12 @@ def _demo(args):
     teacher = LGBMClassifier(
         n_estimators=2000, learning_rate=0.05, num_leaves=63, random_state=seed, verbose=-1
     )
-    teacher.fit(
-        X_fit, y_fit, eval_set=[(X_val, y_val)], callbacks=[early_stopping(50, verbose=False)]
-    )
+    with warnings.catch_warnings():
+        # LightGBM 4.7 renamed eval_set; the old name still works on every supported version.
+        warnings.filterwarnings("ignore", message=".*eval_set.*deprecated")
+        teacher.fit(
+            X_fit, y_fit, eval_set=[(X_val, y_val)], callbacks=[early_stopping(50, verbose=False)]
+        )
     print(
         f"teacher: LightGBM, {teacher.best_iteration_} trees x 63 leaves "
         f"(early-stopped), fitted in {time.perf_counter() - tic:.1f}s",
