@@ -24,8 +24,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._targets import PROBA_EPS
-from ._base import SoftClassifierMixin, SoftRegressorMixin
-from ._tree import blended_proba, blended_values, check_weights, fit_preprocessor, transform_X
+from ._base import SoftClassifierMixin, SoftRegressorMixin, blended_proba, blended_values
+from ._preprocess import check_weights, fit_preprocessor, transform_X
 
 
 class SoftmaxCrossEntropyObjective:

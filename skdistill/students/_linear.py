@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from ._base import SoftClassifierMixin
-from ._tree import check_weights, fit_preprocessor, transform_X
+from ._preprocess import check_weights, fit_preprocessor, transform_X
 
 
 def soft_logistic_loss(W, b, X, P_T, temperature, alpha, y, weights, l2):

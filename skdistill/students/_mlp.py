@@ -19,11 +19,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
-    _check_sample_weight,
     _num_samples,
-    check_is_fitted,
     column_or_1d,
-    validate_data,
 )
 from threadpoolctl import threadpool_limits
 
@@ -31,7 +28,7 @@ from .._targets import SoftTargets
 from ._base import SoftClassifierMixin, SoftRegressorMixin, targets_from_y
 from ._loss import ACTIVATIONS, DERIVATIVES, LOSSES
 from ._optim import AdamOptimizer
-from ._preprocess import make_student_preprocessor
+from ._preprocess import check_student_X, check_weights, make_student_preprocessor, transform_X
 
 # Rows per forward pass at prediction and validation time: bounds memory on large inputs.
 _CHUNK = 65536
@@ -133,23 +130,8 @@ class _BaseSoftMLP(BaseEstimator):
 
     # ---- input ---------------------------------------------------------------------------
 
-    def _validate_X(self, X, reset):
-        if hasattr(X, "dtypes") and hasattr(X, "columns"):
-            # A DataFrame goes to the preprocessor as it is (strings, categories, NaN).
-            validate_data(self, X, skip_check_array=True, reset=reset)
-            return X
-        return validate_data(self, X, reset=reset, ensure_all_finite="allow-nan")
-
     def _transform(self, X):
-        check_is_fitted(self)
-        if hasattr(self, "feature_names_in_") and not hasattr(X, "columns"):
-            raise ValueError(
-                f"{type(self).__name__} was fitted on a DataFrame with columns "
-                f"{list(self.feature_names_in_)[:5]}...; pass a DataFrame with these columns "
-                "(not an array), so each column reaches its encoder."
-            )
-        X = self._validate_X(X, reset=False)
-        return np.asarray(self.preprocessor_.transform(X), dtype=np.float64)
+        return transform_X(self, X)
 
     # ---- network -------------------------------------------------------------------------
 
@@ -207,17 +189,14 @@ class _BaseSoftMLP(BaseEstimator):
 
     def _fit(self, X, targets, sample_weight, incremental):
         fresh = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
-        X = self._validate_X(X, reset=fresh)
+        X = check_student_X(self, X, reset=fresh)
         n_samples = _num_samples(X)
         if targets.n_samples != n_samples:
             raise ValueError(
                 f"X has {n_samples} rows but the targets have {targets.n_samples}; pass one "
                 "target row per row of X."
             )
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=np.float64, ensure_non_negative=True
-            )
+        sample_weight = check_weights(sample_weight, X)
         if fresh:
             self.preprocessor_ = make_student_preprocessor(X, "dense")[0]
             Xt = np.asarray(self.preprocessor_.fit_transform(X), dtype=_DTYPE)

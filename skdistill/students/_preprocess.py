@@ -13,7 +13,12 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
-from sklearn.utils.validation import _check_feature_names_in, validate_data
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
 
 
 def categorical_columns(X):
@@ -134,3 +139,51 @@ def make_student_preprocessor(X, kind):
         verbose_feature_names_out=False,
     )
     return transformer, (None if kind == "dense" else len(numeric))
+
+
+def check_student_X(estimator, X, *, reset):
+    """Validate ``X`` and set or check ``n_features_in_`` / ``feature_names_in_``.
+
+    DataFrames keep their columns (categories, strings, NaN) for the student's own
+    preprocessor; anything else becomes a numeric 2-D array where NaN is allowed.
+    """
+    if hasattr(X, "iloc") and hasattr(X, "dtypes"):
+        validate_data(estimator, X, skip_check_array=True, reset=reset)
+        return X
+    return validate_data(estimator, X, reset=reset, ensure_all_finite="allow-nan")
+
+
+def fit_preprocessor(estimator, X, kind, n_rows=None):
+    """Fit ``estimator.preprocessor_`` on ``X``; return the encoded matrix and the index
+    where the categorical outputs start (None for ``kind="dense"``)."""
+    X = check_student_X(estimator, X, reset=True)
+    if n_rows is not None and len(X) != n_rows:
+        raise ValueError(
+            f"X has {len(X)} rows but the targets have {n_rows}; give one target row per row of X."
+        )
+    preprocessor, n_numeric = make_student_preprocessor(X, kind)
+    # A global set_output(transform="pandas") must not turn the student's inputs into frames.
+    preprocessor.set_output(transform="default")
+    estimator.preprocessor_ = preprocessor
+    Xt = np.asarray(preprocessor.fit_transform(X), dtype=np.float64)
+    return Xt, n_numeric
+
+
+def transform_X(estimator, X):
+    """Check ``X`` against the fitted student and encode it like the training rows."""
+    check_is_fitted(estimator)
+    if hasattr(estimator, "feature_names_in_") and not hasattr(X, "columns"):
+        raise ValueError(
+            f"{type(estimator).__name__} was fitted on a DataFrame with columns "
+            f"{list(estimator.feature_names_in_)[:5]}...; pass a DataFrame with these columns "
+            "(not an array), so each column reaches its encoder."
+        )
+    X = check_student_X(estimator, X, reset=False)
+    return np.asarray(estimator.preprocessor_.transform(X), dtype=np.float64)
+
+
+def check_weights(sample_weight, X):
+    """Validated weights (None stays None): non-negative, finite, one per row."""
+    if sample_weight is None:
+        return None
+    return _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)

@@ -3,7 +3,7 @@
 Fitting one tree to the teacher's probabilities (or logits) instead of the hard labels gives a
 "born-again" tree (Breiman & Shang, 1996; Frosst & Hinton, 2017): readable, and usually far more
 faithful to the teacher than the same tree grown on labels. This module also holds the small
-helpers the tree, GBM and linear students share (input checks and target blending).
+helper that explains the ordinal codes of categorical features.
 """
 
 import copy
@@ -16,112 +16,18 @@ from sklearn.tree import export_text as sk_export_text
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_is_fitted,
-    validate_data,
 )
 
-from .._targets import PROBA_EPS
-from ._base import SoftClassifierMixin, SoftRegressorMixin
-from ._preprocess import make_student_preprocessor
-
-# --------------------------------------------------------------------------------------------
-# Helpers shared by the tree, GBM and linear students.
-
-
-def check_student_X(estimator, X, *, reset):
-    """Validate ``X`` and set or check ``n_features_in_`` / ``feature_names_in_``.
-
-    DataFrames keep their columns (categories, strings, NaN) for the student's own
-    preprocessor; anything else becomes a numeric 2-D array where NaN is allowed.
-    """
-    if hasattr(X, "iloc") and hasattr(X, "dtypes"):
-        validate_data(estimator, X, skip_check_array=True, reset=reset)
-        return X
-    return validate_data(estimator, X, reset=reset, ensure_all_finite="allow-nan")
-
-
-def fit_preprocessor(estimator, X, kind, n_rows=None):
-    """Fit ``estimator.preprocessor_`` on ``X``; return the encoded matrix and the index
-    where the categorical outputs start (None for ``kind="dense"``)."""
-    X = check_student_X(estimator, X, reset=True)
-    if n_rows is not None and len(X) != n_rows:
-        raise ValueError(
-            f"X has {len(X)} rows but the targets have {n_rows}; give one target row per row of X."
-        )
-    preprocessor, n_numeric = make_student_preprocessor(X, kind)
-    # A global set_output(transform="pandas") must not turn the student's inputs into frames.
-    preprocessor.set_output(transform="default")
-    estimator.preprocessor_ = preprocessor
-    Xt = np.asarray(preprocessor.fit_transform(X), dtype=np.float64)
-    return Xt, n_numeric
-
-
-def transform_X(estimator, X):
-    """Check ``X`` against the fitted student and encode it like the training rows."""
-    check_is_fitted(estimator)
-    X = check_student_X(estimator, X, reset=False)
-    return np.asarray(estimator.preprocessor_.transform(X), dtype=np.float64)
-
-
-def check_weights(sample_weight, X):
-    """Validated weights (None stays None): non-negative, finite, one per row."""
-    if sample_weight is None:
-        return None
-    return _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
-
-
-def blended_proba(targets):
-    """``(1 - alpha) * P_T + alpha * onehot(y)`` on labelled rows, ``P_T`` elsewhere.
-
-    ``P_T`` are the teacher's probabilities at the targets' temperature. Blending the targets
-    is what a cross-entropy mixture of a soft and a hard term amounts to when both are taken
-    at the same student output.
-    """
-    Q = targets.proba()
-    if targets.y is not None and targets.alpha > 0:
-        labelled = targets.y >= 0
-        onehot = np.eye(targets.n_classes)[targets.y[labelled]]
-        Q[labelled] = (1.0 - targets.alpha) * Q[labelled] + targets.alpha * onehot
-    return Q
-
-
-def blended_logits(targets):
-    """Centered logits for logit matching (Ba & Caruana, 2014), at temperature 1.
-
-    Logit matching has no temperature. On labelled rows with ``alpha > 0`` the target is the
-    centered log of ``(1 - alpha) * P_1 + alpha * onehot(y)``.
-    """
-    L = targets.centered_logits()
-    if targets.y is not None and targets.alpha > 0:
-        labelled = targets.y >= 0
-        onehot = np.eye(targets.n_classes)[targets.y[labelled]]
-        mix = (1.0 - targets.alpha) * targets.proba(1.0)[labelled] + targets.alpha * onehot
-        log_mix = np.log(np.clip(mix, PROBA_EPS, None))
-        L[labelled] = log_mix - log_mix.mean(axis=1, keepdims=True)
-    return L
-
-
-def blended_values(targets):
-    """``(1 - alpha) * values + alpha * y`` where ``y`` is known, the teacher's values elsewhere."""
-    V = np.array(targets.values, dtype=np.float64)
-    if targets.y is not None and targets.alpha > 0:
-        y = np.asarray(targets.y, dtype=np.float64).reshape(V.shape)
-        known = np.isfinite(y)
-        V = np.where(known, (1.0 - targets.alpha) * V + targets.alpha * np.nan_to_num(y), V)
-    return V
-
-
-def sharpen(P, temperature):
-    """Probabilities learned at temperature ``T`` brought back to ``T = 1``: ``P**T``, renormalised.
-
-    Also clips to ``>= 0`` and renormalises rows, so a regressor's outputs become valid
-    probabilities.
-    """
-    P = np.clip(P, 0.0, None)
-    if temperature != 1.0:
-        P = np.exp(temperature * np.log(np.clip(P, PROBA_EPS, None)))
-    return P / np.maximum(P.sum(axis=1, keepdims=True), PROBA_EPS)
+from ._base import (
+    SoftClassifierMixin,
+    SoftRegressorMixin,
+    blended_logits,
+    blended_proba,
+    blended_values,
+    sharpen,
+)
+from ._preprocess import check_weights, fit_preprocessor, transform_X
 
 
 def category_legend(preprocessor, n_numeric):
