@@ -543,7 +543,7 @@ def _protocol_text(plan):
         "on the test rows.",
         "- **Size** is `len(pickle.dumps(model))` of the teacher and of the student "
         "(`model.student_`, what you deploy); the compiled teacher's size is its `.so` file.",
-        "- **Throughput** = test rows / median time of up to 3 `predict_proba` (`predict`) "
+        "- **Throughput** = test rows / shortest time of up to 3 `predict_proba` (`predict`) "
         "calls on the whole test part; **latency** = median time of up to "
         f"{plan.get('timing', {}).get('single_row_repeats', 100)} one-row calls after a "
         "warm-up, of the student object; *distiller latency* is the same through the "

@@ -236,7 +236,7 @@ _COST = {
     # student training, per transfer row (binary; multiclass scaled in _class_factor)
     "train_per_row": {"mlp": 7.0e-5, "tree": 1.0e-5, "gbm": 3.0e-5, "linear": 5.0e-6},
     "compile_per_tree": 0.12,
-    "cell_overhead": 10.0,  # interpreter start, data loading, timing of predictions
+    "cell_overhead": 20.0,  # interpreter start, data loading, timing of predictions
 }
 # Iterations LightGBM/XGBoost teachers run before early stopping, a guess per data set.
 _GUESS_ITERATIONS = {"covtype": 2_000, "letter": 300, "adult": 150, "electricity": 600}
