@@ -27,6 +27,7 @@ def tiny_run(tmp_path_factory):
         "--search-students", "tree",
         "--temperatures", "1", "3",
         "--samplers", "default",
+        "--seeds", "0",
         "--max-train", "300",
         "--max-test", "200",
         "--max-pseudo", "900",
