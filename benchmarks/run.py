@@ -97,9 +97,28 @@ def parse_args(argv):
         description="Benchmark skdistill's distillation against direct training and naive "
         "distillation, with LightGBM, XGBoost and random-forest teachers.",
     )
-    p.add_argument("--datasets", nargs="+", choices=DEFAULT_DATASETS, help="default: all")
-    p.add_argument("--teachers", nargs="+", choices=TEACHERS, help="default: all three")
-    p.add_argument("--students", nargs="+", choices=STUDENTS, help="default: all four")
+    p.add_argument(
+        "--datasets",
+        nargs="+",
+        choices=DEFAULT_DATASETS,
+        metavar="NAME",
+        help=f"data sets (default: all of {', '.join(DEFAULT_DATASETS)})",
+    )
+    p.add_argument(
+        "--teachers",
+        nargs="+",
+        choices=TEACHERS,
+        metavar="NAME",
+        help=f"teachers (default: all of {', '.join(TEACHERS)})",
+    )
+    p.add_argument(
+        "--students",
+        nargs="+",
+        choices=STUDENTS,
+        metavar="NAME",
+        help=f"students (default: all of {', '.join(STUDENTS)}; XGBoost and the forest "
+        "teach only mlp and tree unless --students is given)",
+    )
     p.add_argument(
         "--sizes",
         nargs="+",
@@ -140,7 +159,11 @@ def parse_args(argv):
     )
     p.add_argument("--no-search", action="store_true", help="skip the temperature/sampler search")
     p.add_argument(
-        "--search-students", nargs="+", choices=STUDENTS, help="students given the search"
+        "--search-students",
+        nargs="+",
+        choices=STUDENTS,
+        metavar="NAME",
+        help="students given the search (default: mlp)",
     )
     p.add_argument("--temperatures", nargs="+", type=float, help="search grid temperatures")
     p.add_argument("--samplers", nargs="+", help="search grid samplers ('default' or a class)")
