@@ -19,7 +19,7 @@ def test_numeric_encoder_matches_scikit_learn_imputer_and_scaler():
         SimpleImputer(strategy="mean", add_indicator=True), StandardScaler()
     ).fit(X)
     encoder = NumericTableEncoder().fit(X)
-    X_new = rng.normal(size=(30, 4))
+    X_new = X[rng.permutation(len(X))[:30]] * [0.9, 0.9, 0.9, 1.0]  # in range: no clipping
     X_new[::4, 1] = np.nan
     np.testing.assert_allclose(encoder.transform(X_new), reference.transform(X_new), atol=1e-12)
     assert encoder.get_feature_names_out().tolist()[-4:] == [
@@ -28,6 +28,15 @@ def test_numeric_encoder_matches_scikit_learn_imputer_and_scaler():
         "missingindicator_x2",
         "missingindicator_x3",
     ]
+
+
+def test_dense_inputs_are_clipped_to_the_training_range():
+    X = np.array([[0.0, np.nan], [1.0, np.nan], [2.0, np.nan]])
+    encoder = NumericTableEncoder().fit(X)
+    far = encoder.transform(np.array([[1000.0, 5.0], [-1000.0, np.nan]]))
+    edge = encoder.transform(np.array([[2.0, 5.0], [0.0, np.nan]]))
+    np.testing.assert_array_equal(far, edge)
+    assert np.all(np.isfinite(far)), "a column all NaN in fit is neither clipped to NaN nor lost"
 
 
 def test_trees_get_the_numbers_unchanged_with_nan():

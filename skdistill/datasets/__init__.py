@@ -29,7 +29,7 @@ def load_magic_gamma(*, return_X_y=False):
     --------
     >>> from skdistill.datasets import load_magic_gamma
     >>> X, y = load_magic_gamma(return_X_y=True)
-    >>> X.shape, sorted(set(y))
+    >>> X.shape, sorted(set(y.tolist()))
     ((19020, 10), ['g', 'h'])
     """
     path = resources.files(__package__) / "magic_gamma.csv.gz"

@@ -120,7 +120,7 @@ class SoftLogisticRegression(SoftClassifierMixin, BaseEstimator):
         self.tol = tol
 
     def _fit_soft(self, X, targets, sample_weight):
-        Xt, _ = fit_preprocessor(self, X, "dense", targets.n_samples)
+        Xt, _ = fit_preprocessor(self, X, "linear", targets.n_samples)
         w = check_weights(sample_weight, Xt)
         w = np.ones(len(Xt)) if w is None else w
         n_features, n_classes = Xt.shape[1], targets.n_classes

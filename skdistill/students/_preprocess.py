@@ -2,17 +2,17 @@
 
 Categorical columns (pandas category / object / string) and missing values are handled here, as
 suits each kind of model: dense models (MLP, linear) get mean imputation with a missing
-indicator, standard scaling and one-hot categories; trees get ordinal categories and keep NaN
-(scikit-learn trees route missing values); GBMs get ordinal categories marked as categorical
-with NaN kept for LightGBM's native handling.
+indicator, standard scaling and one-hot categories (the MLP also clips numbers to their training
+range); trees get ordinal categories and keep NaN (scikit-learn trees route missing values);
+GBMs get ordinal categories marked as categorical with NaN kept for LightGBM's native handling.
 """
+
+import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 from sklearn.utils.validation import (
     _check_feature_names_in,
     _check_sample_weight,
@@ -37,12 +37,14 @@ def categorical_columns(X):
 class NumericTableEncoder(TransformerMixin, BaseEstimator):
     """The student encoding of an all-numeric table, in plain numpy.
 
-    With ``scale=True`` (dense students): missing values are replaced by the column mean, a
-    missing indicator is appended for each column that had missing values in ``fit``, and
-    everything is standardised, as the ColumnTransformer of
-    :func:`make_student_preprocessor` would do. With ``scale=False`` (trees, GBMs) values pass
-    through as floats, NaN kept. A ColumnTransformer costs about a millisecond a call, which
-    would dominate a student's single-row latency.
+    With ``scale=True`` (dense students): values are clipped to the range seen in ``fit`` when
+    ``clip=True`` (a network extrapolates wildly: one California housing test row with 65
+    times the largest training occupancy put an MLP's prediction off by 65), missing values
+    are replaced by the column mean, a missing indicator is appended for each column that had
+    missing values in ``fit``, and everything is standardised. With ``scale=False`` (trees,
+    GBMs) values pass through as floats, NaN kept. It is plain numpy because a
+    ColumnTransformer costs about a millisecond a call, which would dominate a student's
+    single-row latency.
 
     Examples
     --------
@@ -55,16 +57,21 @@ class NumericTableEncoder(TransformerMixin, BaseEstimator):
            [ 1.22,  1.22, -0.71]])
     """
 
-    def __init__(self, scale=True):
+    def __init__(self, scale=True, clip=True):
         self.scale = scale
+        self.clip = clip
 
     def fit(self, X, y=None):
         X = validate_data(self, X, dtype=np.float64, ensure_all_finite="allow-nan")
         if self.scale:
             missing = np.isnan(X)
             self.missing_columns_ = np.flatnonzero(missing.any(axis=0))
-            with np.errstate(all="ignore"):
-                self.fill_ = np.nan_to_num(np.nanmean(X, axis=0))  # all-NaN columns get 0
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
+                self.fill_ = np.nan_to_num(np.nanmean(X, axis=0))
+                # A column never seen (all NaN) is not clipped at all.
+                self.data_min_ = np.nan_to_num(np.nanmin(X, axis=0), nan=-np.inf)
+                self.data_max_ = np.nan_to_num(np.nanmax(X, axis=0), nan=np.inf)
             Z = self._impute(X, missing)
             self.mean_ = Z.mean(axis=0)
             scale = Z.std(axis=0)
@@ -72,6 +79,9 @@ class NumericTableEncoder(TransformerMixin, BaseEstimator):
         return self
 
     def _impute(self, X, missing):
+        # np.clip keeps NaN, which np.where then fills.
+        if self.clip:
+            X = np.clip(X, self.data_min_, self.data_max_)
         filled = np.where(missing, self.fill_, X)
         return np.hstack([filled, missing[:, self.missing_columns_]])
 
@@ -96,7 +106,9 @@ def make_student_preprocessor(X, kind):
     ----------
     X : array-like or DataFrame
         The training table, used only to find its categorical columns.
-    kind : {"dense", "tree", "gbm"}
+    kind : {"dense", "linear", "tree", "gbm"}
+        "dense" (the MLP) and "linear" scale, impute and one-hot encode; "dense" also clips
+        numeric inputs to their training range, which a linear model does not need.
 
     Returns
     -------
@@ -105,25 +117,21 @@ def make_student_preprocessor(X, kind):
         without categorical columns gets the faster :class:`NumericTableEncoder`.
     n_numeric_outputs : int or None
         For ``kind="gbm"``/``"tree"``: the categorical columns are the outputs from this index
-        on. None for ``"dense"``.
+        on. None for ``"dense"`` and ``"linear"``.
     """
-    if kind not in ("dense", "tree", "gbm"):
-        raise ValueError(f"kind must be 'dense', 'tree' or 'gbm', got {kind!r}.")
+    if kind not in ("dense", "linear", "tree", "gbm"):
+        raise ValueError(f"kind must be 'dense', 'linear', 'tree' or 'gbm', got {kind!r}.")
+    scaled = kind in ("dense", "linear")
+    numeric_encoder = NumericTableEncoder(scale=scaled, clip=kind == "dense")
     categorical = categorical_columns(X)
     if not categorical:
-        n_numeric = None if kind == "dense" else np.shape(X)[1]
-        return NumericTableEncoder(scale=kind == "dense"), n_numeric
+        return numeric_encoder, (None if scaled else np.shape(X)[1])
     if hasattr(X, "columns"):
         numeric = [col for col in X.columns if col not in set(categorical)]
     else:
         numeric = list(range(np.shape(X)[1]))
-    if kind == "dense":
-        numeric_steps = make_pipeline(
-            # Mean, not median: the median imputer takes seconds on a 500k-row transfer set,
-            # and the missing indicator carries what the imputed value hides.
-            SimpleImputer(strategy="mean", add_indicator=True, keep_empty_features=True),
-            StandardScaler(),
-        )
+    if scaled:
+        numeric_steps = numeric_encoder
         # Missing categories become a category of their own in OneHotEncoder.
         categorical_steps = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
     else:
@@ -138,7 +146,7 @@ def make_student_preprocessor(X, kind):
         sparse_threshold=0.0,
         verbose_feature_names_out=False,
     )
-    return transformer, (None if kind == "dense" else len(numeric))
+    return transformer, (None if scaled else len(numeric))
 
 
 def check_student_X(estimator, X, *, reset):
