@@ -24,7 +24,7 @@ from sklearn.utils.validation import (
 )
 
 from ._labeling import label_rows
-from ._tables import check_finite_table, concat_rows, is_dataframe
+from ._tables import check_finite_table, concat_rows, is_dataframe, rows_at, take_rows
 from ._targets import SoftTargets
 from .samplers import Smear, check_sampler, iter_sampler_chunks
 from .students import SoftMLPClassifier, SoftMLPRegressor, as_student
@@ -177,14 +177,15 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
                 clone(self.teacher), task=self._task, response_method=self.response_method
             )
             weights = None if sample_weight is None else sample_weight[train]
-            fold.fit(_rows(X, train), _rows(y, train), sample_weight=weights)
-            fold_outputs = label_rows(fold, _rows(X, test), **kwargs)
+            fold.fit(rows_at(X, train), y[train], sample_weight=weights)
+            fold_outputs = label_rows(fold, rows_at(X, test), **kwargs)
             if outputs is None:
                 outputs = np.empty((len(X),) + fold_outputs.shape[1:])
             outputs[test] = fold_outputs
         return outputs
 
-    def _draw_pseudo_rows(self, X, n_pseudo, rng):
+    def _draw_pseudo_chunks(self, X, n_pseudo, rng):
+        """The fitted sampler and the pseudo rows, as a list of chunks in X's container."""
         sampler = Smear() if isinstance(self.sampler, str) else self.sampler
         check_sampler(sampler)
         sampler = _with_random_state(clone(sampler), _seed_from(rng)).fit(X)
@@ -197,7 +198,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             import pandas as pd
 
             chunks = [pd.DataFrame(c, columns=X.columns).astype(X.dtypes) for c in chunks]
-        return sampler, concat_rows(chunks)
+        return sampler, chunks
 
     def _n_pseudo(self, n_rows):
         if self.sampler is None:
@@ -227,17 +228,20 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         tic = time.perf_counter()
         n_pseudo = self._n_pseudo(n_real)
         self.sampler_ = None
-        parts = [X] if self.include_original else []
-        if n_pseudo > 0:
-            self._log(f"sampling {n_pseudo:,} pseudo rows around {n_real:,} real rows")
-            self.sampler_, X_pseudo = self._draw_pseudo_rows(X, n_pseudo, rng)
-            parts.append(X_pseudo)
-        if not parts:
+        n_kept = n_real if self.include_original else 0
+        if n_pseudo + n_kept == 0:
             raise ValueError(
                 "The transfer set is empty: include_original=False and no pseudo rows. Set "
                 "include_original=True, or a sampler with n_samples > 0."
             )
+        parts = [X] if self.include_original else []
+        if n_pseudo > 0:
+            self._log(f"sampling {n_pseudo:,} pseudo rows around {n_real:,} real rows")
+            self.sampler_, chunks = self._draw_pseudo_chunks(X, n_pseudo, rng)
+            parts.extend(chunks)
+        # One concatenation: the pseudo rows are never held twice.
         X_transfer = concat_rows(parts) if len(parts) > 1 else parts[0]
+        del parts
         sampling_time = time.perf_counter() - tic
 
         tic = time.perf_counter()
@@ -245,14 +249,17 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         kwargs = {"batch_size": self.batch_size, "n_jobs": self.n_jobs, "verbose": self.verbose}
         if self.include_original:
             real = self._real_row_outputs(adapter, X, y, sample_weight, fitted_here)
-            pseudo = [label_rows(adapter, X_pseudo, **kwargs)] if n_pseudo > 0 else []
-            outputs = np.concatenate([real, *pseudo], axis=0)
+            outputs = np.empty((len(X_transfer),) + real.shape[1:])
+            outputs[:n_real] = real
+            if n_pseudo > 0:
+                X_pseudo = take_rows(X_transfer, n_real, None)
+                label_rows(adapter, X_pseudo, out=outputs[n_real:], **kwargs)
         else:
             outputs = label_rows(adapter, X_transfer, **kwargs)
         labeling_time = time.perf_counter() - tic
 
         # Only the real rows carry true targets; pseudo rows get "no label" (-1 / NaN).
-        n_unlabeled = len(X_transfer) - (n_real if self.include_original else 0)
+        n_unlabeled = len(X_transfer) - n_kept
         hard = None
         if y_codes is not None and self.include_original:
             hard = np.concatenate([y_codes, np.full(n_unlabeled, self._no_label, y_codes.dtype)])
@@ -301,10 +308,6 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             tags.input_tags.allow_nan = False
         tags.non_deterministic = False
         return tags
-
-
-def _rows(a, idx):
-    return a.iloc[idx] if is_dataframe(a) else a[idx]
 
 
 class DistilledClassifier(ClassifierMixin, _BaseDistiller):

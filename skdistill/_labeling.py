@@ -17,7 +17,7 @@ def _chunk_outputs(adapter, X_chunk):
     return adapter.outputs(X_chunk)
 
 
-def label_rows(adapter, X, *, batch_size, n_jobs=None, verbose=0):
+def label_rows(adapter, X, *, batch_size, n_jobs=None, verbose=0, out=None):
     """Teacher outputs for every row of X, computed ``batch_size`` rows at a time.
 
     Parameters
@@ -29,6 +29,9 @@ def label_rows(adapter, X, *, batch_size, n_jobs=None, verbose=0):
         Parallel jobs for joblib (None means 1 unless inside a ``parallel_config``).
     verbose : int, default=0
         Print progress when > 0.
+    out : ndarray, default=None
+        Write the outputs into this array (of ``len(X)`` rows) instead of a new one.
+
     Returns
     -------
     outputs : ndarray of shape (n_rows,) or (n_rows, n_outputs)
@@ -38,7 +41,6 @@ def label_rows(adapter, X, *, batch_size, n_jobs=None, verbose=0):
     tasks = (delayed(_chunk_outputs)(adapter, take_rows(X, s, s + batch_size)) for s in starts)
     results = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
     tic = time.perf_counter()
-    out = None
     for i, (start, outputs) in enumerate(zip(starts, results, strict=True)):
         if out is None:
             out = np.empty((n_rows,) + outputs.shape[1:], dtype=np.float64)

@@ -16,6 +16,10 @@ def take_rows(X, start, stop):
     return X.iloc[start:stop] if is_dataframe(X) else X[start:stop]
 
 
+def rows_at(X, indices):
+    return X.iloc[indices] if is_dataframe(X) else X[indices]
+
+
 def concat_rows(parts):
     """Stack row blocks of one kind (all arrays or all DataFrames with the same columns)."""
     if is_dataframe(parts[0]):

@@ -25,6 +25,8 @@ from sklearn.metrics import (
 )
 from sklearn.utils.multiclass import type_of_target
 
+from ._tables import take_rows
+
 __all__ = [
     "DistillationReport",
     "distillation_report",
@@ -163,10 +165,6 @@ def fidelity_scorer(estimator, X, y=None):
 # measuring
 
 
-def _rows(X, start, stop):
-    return X.iloc[start:stop] if hasattr(X, "iloc") else X[start:stop]
-
-
 def _size_bytes(obj):
     """Size of ``obj`` as ``len(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))``.
 
@@ -203,7 +201,7 @@ def _time_single_row(predict, X, *, n_repeats=100):
     ``_TIME_BUDGET`` seconds once five calls are timed.
     """
     n_rows = min(len(X), max(1, n_repeats))
-    rows = [_rows(X, i, i + 1) for i in range(n_rows)]
+    rows = [take_rows(X, i, i + 1) for i in range(n_rows)]
     predict(rows[0])  # warm-up: lazy initialisation, caches
     times = []
     for i in range(max(1, n_repeats)):
