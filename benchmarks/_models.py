@@ -9,11 +9,16 @@ import time
 
 import numpy as np
 
+from skdistill import DistilledClassifier
+
 VALIDATION_FRACTION = 0.15
 EARLY_STOPPING_ROUNDS = 50
 
 TEACHERS = ("lightgbm", "xgboost", "rf")
 STUDENTS = ("mlp", "tree", "gbm", "linear")
+
+# The distillers' own default, so that the suite measures what users get.
+DEFAULT_N_SAMPLES = inspect.signature(DistilledClassifier).parameters["n_samples"].default
 
 STUDENT_DESCRIPTIONS = {
     "mlp": "SoftMLP 2x64",

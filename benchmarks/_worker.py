@@ -38,6 +38,7 @@ from skdistill.metrics import (
 
 from ._data import load_split
 from ._models import (
+    DEFAULT_N_SAMPLES,
     STUDENT_DESCRIPTIONS,
     compile_teacher,
     fit_teacher,
@@ -246,8 +247,8 @@ def run_search(teacher, student_name, split, seed, n_samples, grid, progress):
 
 
 def n_samples_for(n_train, max_pseudo):
-    """The distiller's default n_samples=10.0 (a multiple of len(X)), capped at max_pseudo rows."""
-    return float(min(10.0, max_pseudo / n_train))
+    """The distiller's default ``n_samples`` (a multiple of len(X)), capped at max_pseudo rows."""
+    return float(min(DEFAULT_N_SAMPLES, max_pseudo / n_train))
 
 
 def plan_steps(spec):

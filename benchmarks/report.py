@@ -527,7 +527,7 @@ def _protocol_text(plan):
         "distiller's regressor adapter; there is no logistic model for regression).",
         "- **Variants**: *direct* = the student fit on the true labels of the train rows; "
         "*naive* = `Distilled*(teacher, student, sampler=None)`, the teacher's outputs on the "
-        "train rows only; *skdistill* = the distiller's defaults except `n_samples` = min(10, "
+        "train rows only; *skdistill* = the distiller's defaults except `n_samples` = min(default, "
         f"{plan.get('max_pseudo', 0):,} / n_train) (the cap keeps the suite within its time "
         "budget); *skdistill + search* = the best of temperature "
         f"{grid.get('temperatures')} x sampler {grid.get('samplers')} (regression: sampler "

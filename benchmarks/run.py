@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 from ._data import DATASETS, ROOT, data_dir
-from ._models import STUDENTS, TEACHERS
+from ._models import DEFAULT_N_SAMPLES, STUDENTS, TEACHERS
 
 DEFAULT_DATASETS = list(DATASETS)
 
@@ -46,7 +46,7 @@ FULL = {
     "search_students": ["mlp"],
     "temperatures": [1.0, 4.0],
     "samplers": ["default", "GaussianNoise"],
-    "max_pseudo": 100_000,
+    "max_pseudo": 200_000,
     "max_teacher_trees": 2_100,
     "compile_max_trees": 2_500,
     "seeds": [0],
@@ -142,7 +142,8 @@ def parse_args(argv):
         "--max-pseudo",
         type=int,
         help=f"cap on pseudo rows per distillation (default {FULL['max_pseudo']:,}); "
-        "n_samples is min(10, cap / n_train)",
+        f"n_samples is min({DEFAULT_N_SAMPLES:g}, cap / n_train), the distillers' default "
+        "where it fits",
     )
     p.add_argument(
         "--max-teacher-trees",
@@ -278,7 +279,7 @@ def estimate_cell_seconds(spec):
     if spec["max_test"]:
         n_test = min(n_test, spec["max_test"])
     per_iter = k if k > 2 else 1
-    n_pseudo = min(10.0 * n_train, spec["max_pseudo"])
+    n_pseudo = min(DEFAULT_N_SAMPLES * n_train, spec["max_pseudo"])
     c = _COST
     seconds = c["cell_overhead"]
     for s in spec["students"]:
