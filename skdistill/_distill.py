@@ -24,9 +24,10 @@ from sklearn.utils.validation import (
 )
 
 from ._labeling import label_rows
-from ._tables import check_finite_table, concat_rows, is_dataframe, rows_at, take_rows
+from ._tables import check_finite_table, is_dataframe, rows_at
 from ._targets import SoftTargets
-from .samplers import Smear, check_sampler, iter_sampler_chunks
+from ._transfer import build_transfer_set
+from .samplers import Smear, check_sampler
 from .students import SoftMLPClassifier, SoftMLPRegressor, as_student
 from .teachers import as_teacher
 
@@ -184,21 +185,11 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             outputs[test] = fold_outputs
         return outputs
 
-    def _draw_pseudo_chunks(self, X, n_pseudo, rng):
-        """The fitted sampler and the pseudo rows, as a list of chunks in X's container."""
+    def _fitted_sampler(self, X, rng):
         sampler = Smear() if isinstance(self.sampler, str) else self.sampler
         check_sampler(sampler)
-        sampler = _with_random_state(clone(sampler), _seed_from(rng)).fit(X)
-        chunks = list(
-            iter_sampler_chunks(
-                sampler, n_pseudo, _SAMPLING_CHUNK_ROWS, random_state=_seed_from(rng)
-            )
-        )
-        if is_dataframe(X) and not is_dataframe(chunks[0]):
-            import pandas as pd
-
-            chunks = [pd.DataFrame(c, columns=X.columns).astype(X.dtypes) for c in chunks]
-        return sampler, chunks
+        # safe=False: a user's sampler may be a plain object with only fit and sample.
+        return _with_random_state(clone(sampler, safe=False), _seed_from(rng)).fit(X)
 
     def _n_pseudo(self, n_rows):
         if self.sampler is None:
@@ -225,38 +216,42 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         teacher_fit_time = time.perf_counter() - tic if fitted_here else 0.0
         y_codes = self._encode_y(y, adapter)
 
-        tic = time.perf_counter()
         n_pseudo = self._n_pseudo(n_real)
-        self.sampler_ = None
         n_kept = n_real if self.include_original else 0
         if n_pseudo + n_kept == 0:
             raise ValueError(
                 "The transfer set is empty: include_original=False and no pseudo rows. Set "
                 "include_original=True, or a sampler with n_samples > 0."
             )
-        parts = [X] if self.include_original else []
-        if n_pseudo > 0:
-            self._log(f"sampling {n_pseudo:,} pseudo rows around {n_real:,} real rows")
-            self.sampler_, chunks = self._draw_pseudo_chunks(X, n_pseudo, rng)
-            parts.extend(chunks)
-        # One concatenation: the pseudo rows are never held twice.
-        X_transfer = concat_rows(parts) if len(parts) > 1 else parts[0]
-        del parts
-        sampling_time = time.perf_counter() - tic
-
-        tic = time.perf_counter()
-        self._log(f"labeling {len(X_transfer):,} transfer rows with the teacher")
         kwargs = {"batch_size": self.batch_size, "n_jobs": self.n_jobs, "verbose": self.verbose}
+        tic = time.perf_counter()
+        real_outputs = None
         if self.include_original:
-            real = self._real_row_outputs(adapter, X, y, sample_weight, fitted_here)
-            outputs = np.empty((len(X_transfer),) + real.shape[1:])
-            outputs[:n_real] = real
-            if n_pseudo > 0:
-                X_pseudo = take_rows(X_transfer, n_real, None)
-                label_rows(adapter, X_pseudo, out=outputs[n_real:], **kwargs)
-        else:
-            outputs = label_rows(adapter, X_transfer, **kwargs)
+            self._log(f"labeling the {n_real:,} real rows with the teacher")
+            real_outputs = self._real_row_outputs(adapter, X, y, sample_weight, fitted_here)
         labeling_time = time.perf_counter() - tic
+
+        self.sampler_ = None
+        sampling_time = 0.0
+        if n_pseudo == 0:
+            X_transfer, outputs = X, real_outputs
+        else:
+            tic = time.perf_counter()
+            self.sampler_ = self._fitted_sampler(X, rng)
+            sampling_time = time.perf_counter() - tic
+            self._log(f"sampling and labeling {n_pseudo:,} pseudo rows around {n_real:,} real rows")
+            X_transfer, outputs, seconds = build_transfer_set(
+                X,
+                real_outputs,
+                self.sampler_,
+                n_pseudo,
+                label=lambda rows: label_rows(adapter, rows, **kwargs),
+                chunk_rows=_SAMPLING_CHUNK_ROWS,
+                random_state=_seed_from(rng),
+            )
+            sampling_time += seconds["sampling"]
+            labeling_time += seconds["labeling"]
+        del real_outputs
 
         # Only the real rows carry true targets; pseudo rows get "no label" (-1 / NaN).
         n_unlabeled = len(X_transfer) - n_kept

@@ -221,6 +221,67 @@ def test_any_object_with_fit_and_sample_is_a_sampler(binary_data):
         assert model.n_transfer_samples_ == 600
 
 
+class PlainSampler:
+    """A user's sampler with fit and sample(n) only: no get_params, so not clonable by sklearn."""
+
+    def __init__(self, extra_rows=0):
+        self.extra_rows = extra_rows
+
+    def fit(self, X):
+        self.X_ = X
+        return self
+
+    def sample(self, n):
+        rows = np.resize(np.arange(len(self.X_)), n + self.extra_rows)
+        return np.asarray(self.X_)[rows] + 0.01
+
+
+@pytest.mark.parametrize("as_frame", [False, True])
+def test_a_plain_object_is_a_sampler(binary_data, as_frame):
+    import pandas as pd
+
+    X, y = binary_data
+    if as_frame:
+        X = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
+    teacher = LogisticRegression().fit(X, y)
+    model = fast_distiller(teacher, student=RecordingStudent(), sampler=PlainSampler()).fit(X, y)
+    assert model.n_transfer_samples_ == 2 * len(X)
+    assert type(model.student_.X_) is type(X)
+    np.testing.assert_allclose(np.asarray(model.student_.X_)[len(X) :], np.asarray(X) + 0.01)
+    with pytest.raises(ValueError, match="must return exactly n_samples rows"):
+        fast_distiller(teacher, sampler=PlainSampler(extra_rows=3)).fit(X, y)
+
+
+def test_pseudo_rows_are_labeled_as_they_are_drawn(binary_data, monkeypatch):
+    """Each chunk is labeled before the next is drawn: the chunks are never all held at once."""
+    from skdistill import _distill, _labeling
+
+    X, y = binary_data
+    events = []
+    original_outputs = _labeling._chunk_outputs
+
+    def spy_outputs(adapter, X_chunk):
+        events.append("label")
+        return original_outputs(adapter, X_chunk)
+
+    class LoggingSampler(PlainSampler):
+        def sample(self, n):
+            events.append("draw")
+            return super().sample(n)
+
+    monkeypatch.setattr(_labeling, "_chunk_outputs", spy_outputs)
+    monkeypatch.setattr(_distill, "_SAMPLING_CHUNK_ROWS", 300)
+    teacher = LogisticRegression().fit(X, y)
+    model = fast_distiller(
+        teacher, student=RecordingStudent(), sampler=LoggingSampler(), n_samples=1000
+    )
+    model.fit(X, y)
+    # the real rows, then four chunks of pseudo rows (300, 300, 300, 100), each labeled at once
+    assert events == ["label"] + ["draw", "label"] * 4
+    direct = LogisticRegression().fit(X, y).decision_function(np.asarray(model.student_.X_))
+    np.testing.assert_allclose(model.student_.targets_.logits[:, 1], direct)
+
+
 def test_labeling_runs_in_chunks_of_batch_size(binary_data, monkeypatch):
     X, y = binary_data
     teacher = LogisticRegression().fit(X, y)
