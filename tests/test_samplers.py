@@ -62,7 +62,8 @@ def make_table(rng, n, kinds, missing, as_frame):
         df = pd.DataFrame(columns)
         for name in df.columns:
             if name.startswith("cat"):
-                df[name] = df[name].astype("category" if len(name) % 2 else "str")
+                # alternate pandas category and string columns by position
+                df[name] = df[name].astype("category" if int(name[3:]) % 2 else "str")
         return df
     if any(name.startswith("cat") for name in columns):
         return np.column_stack(list(columns.values())).astype(object)
@@ -271,14 +272,17 @@ def test_munge_nominals_come_from_the_neighbour():
     assert all(p in pairs for p in zip(out["x"].round(6), out["c"], strict=True))
 
 
-def test_munge_neighbours_are_exact():
+@pytest.mark.parametrize("algorithm", ["auto", "kd_tree", "ball_tree", "brute"])
+@pytest.mark.parametrize("wide", [False, True])
+def test_munge_neighbours_are_exact(algorithm, wide):
     from sklearn.neighbors import NearestNeighbors
 
     from skdistill.samplers._munge import neighbour_matrix
 
     rng = np.random.default_rng(0)
-    df = make_table(rng, 500, ["cont", "cont", "int", "bin", "onehot", "cat"], True, True)
-    sampler = MUNGE().fit(df)
+    kinds = ["cont", "cont", "int", "bin", "onehot", "cat"] + ["cont"] * (20 if wide else 0)
+    df = make_table(rng, 500, kinds, True, True)
+    sampler = MUNGE(algorithm=algorithm).fit(df)
     D = neighbour_matrix(sampler.schema_.encode(df), sampler.schema_)
     dist, _ = NearestNeighbors(n_neighbors=2, algorithm="brute").fit(D).kneighbors(D)
     ours = np.linalg.norm(D - D[sampler.neighbors_], axis=1)

@@ -155,8 +155,12 @@ def test_bad_overrides(kinds, error, match):
         pd.Series(pd.date_range("2020-01-01", periods=5)),
         pd.Series(pd.to_timedelta(np.arange(5), unit="D")),
         pd.Series(np.arange(5) + 1j),
+        pd.Series(pd.arrays.SparseArray([0.0, 1.0, 0.0, 0.0, 2.0])),
+        pd.Series(pd.period_range("2020-01", periods=5, freq="M")),
+        pd.Series([[1], [2], [3], [4], [5]]),
+        pd.Series([{"a": 1}] * 5),
     ],
-    ids=["datetime", "timedelta", "complex"],
+    ids=["datetime", "timedelta", "complex", "sparse", "period", "lists", "dicts"],
 )
 def test_unsupported_pandas_dtypes_name_the_column(column):
     df = pd.DataFrame({"ok": np.arange(5.0), "when": column})
@@ -169,8 +173,9 @@ def test_unsupported_pandas_dtypes_name_the_column(column):
     [
         np.arange(6, dtype=complex).reshape(3, 2),
         np.array(["2020-01-01"] * 4, "datetime64[D]")[:, None],
+        np.array([[[1]], [[2]], [[3]]] + [None], dtype=object)[:3].reshape(3, 1),
     ],
-    ids=["complex", "datetime"],
+    ids=["complex", "datetime", "lists"],
 )
 def test_unsupported_numpy_dtypes(X):
     with pytest.raises(TypeError, match="'x0'"):

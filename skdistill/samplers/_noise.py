@@ -18,8 +18,8 @@ class GaussianNoise(RowSampler):
     When to use it: the simplest local perturbation, for tables that are mostly continuous
     (it never changes a category). It probes the teacher around each training row, the
     isotropic version of :class:`MUNGE`'s neighbour-scaled spread; with mostly nominal
-    columns prefer :class:`MUNGE` or :class:`Smear`. It is the "Gaussian perturbation" of
-    Bucilua et al. and the input noise of data-augmented distillation.
+    columns prefer :class:`MUNGE` or :class:`Smear`. It is classic input-noise augmentation
+    (Bishop 1995), here used to query the teacher rather than to regularise.
 
     Parameters
     ----------
@@ -43,7 +43,8 @@ class GaussianNoise(RowSampler):
 
     References
     ----------
-    C. Bucilua, R. Caruana and A. Niculescu-Mizil, "Model Compression", KDD 2006, 535-541.
+    C. M. Bishop, "Training with Noise is Equivalent to Tikhonov Regularization", Neural
+    Computation 7(1), 1995, 108-116.
 
     Examples
     --------

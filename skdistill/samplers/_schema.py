@@ -229,14 +229,14 @@ def _raw_kind(col, name):
             return "categorical"
         if pd.api.types.is_bool_dtype(dtype):
             return "binary"
+        if isinstance(dtype, pd.PeriodDtype | pd.IntervalDtype | pd.SparseDtype):
+            raise _unsupported(name, dtype, "this pandas extension type is not supported")
         if pd.api.types.is_complex_dtype(dtype):
             raise _unsupported(name, dtype, "complex numbers have no order")
         if pd.api.types.is_numeric_dtype(dtype):
             return "numeric"
         if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
             raise _unsupported(name, dtype, "dates and durations are not supported")
-        if isinstance(dtype, pd.PeriodDtype | pd.IntervalDtype | pd.SparseDtype):
-            raise _unsupported(name, dtype, "this pandas extension type is not supported")
         return "categorical"  # object, str, string: anything else with discrete values
     kind = np.dtype(dtype).kind
     if kind == "b":
@@ -484,8 +484,11 @@ def infer_schema(X, column_kinds=None, *, onehot="auto", margin=0.0):
                 "values; only 'categorical' fits such a column."
             )
         if raw == "categorical" or kind == "categorical":
-            cats = _observed_categories(col)
-            codes = _category_codes(col, cats)
+            try:
+                cats = _observed_categories(col)
+                codes = _category_codes(col, cats)
+            except TypeError as exc:  # unhashable cells: lists, dicts, arrays
+                raise _unsupported(names[j], col.dtype, f"its values are not categories: {exc}")
             missing = codes < 0
             categories[j] = cats
             kinds[j] = "categorical"
