@@ -488,7 +488,8 @@ def infer_schema(X, column_kinds=None, *, onehot="auto", margin=0.0):
                 cats = _observed_categories(col)
                 codes = _category_codes(col, cats)
             except TypeError as exc:  # unhashable cells: lists, dicts, arrays
-                raise _unsupported(names[j], col.dtype, f"its values are not categories: {exc}")
+                what = f"its values are not categories: {exc}"
+                raise _unsupported(names[j], col.dtype, what) from exc
             missing = codes < 0
             categories[j] = cats
             kinds[j] = "categorical"
