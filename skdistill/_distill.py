@@ -14,6 +14,7 @@ from sklearn.base import (
 )
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
+from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -468,18 +469,27 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         """
         return self._fit(X, y, sample_weight)
 
+    def _student_has_proba(self):
+        # A hard-label student (e.g. LinearSVC) has only predict.
+        return not hasattr(self, "student_") or hasattr(self.student_, "predict_proba")
+
+    @available_if(_student_has_proba)
     def predict_proba(self, X):
         """Class probabilities of the student at temperature 1."""
         X = self._validated_for_predict(X)
         return self.student_.predict_proba(X)
 
+    @available_if(_student_has_proba)
     def predict_log_proba(self, X):
         """Log of :meth:`predict_proba`."""
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
     def predict(self, X):
-        """Class of highest student probability."""
+        """Class of highest student probability (the student's class when it has no
+        ``predict_proba``)."""
+        if not self._student_has_proba():
+            return self.student_.predict(self._validated_for_predict(X))
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
 

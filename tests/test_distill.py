@@ -505,3 +505,15 @@ def test_gaussian_noise_sampler_with_dataframe_output(multiclass_data):
     ).fit(frame, y)
     assert list(model.student_.X_.columns) == list("abcdef")
     assert len(model.student_.X_) == len(frame) + 30
+
+
+def test_hard_label_student_without_predict_proba(binary_data):
+    from sklearn.svm import LinearSVC
+
+    X, y = binary_data
+    teacher = LogisticRegression().fit(X, y)
+    with pytest.warns(UserWarning, match="hard labels only"):
+        model = fast_distiller(teacher, student=LinearSVC()).fit(X, y)
+    assert not hasattr(model, "predict_proba") and not hasattr(model, "predict_log_proba")
+    assert np.mean(model.predict(X) == teacher.predict(X)) > 0.9
+    np.testing.assert_array_equal(model.predict(X), model.student_.predict(X))

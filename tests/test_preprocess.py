@@ -60,3 +60,45 @@ def test_categorical_frames_use_a_column_transformer():
 def test_unknown_kind():
     with pytest.raises(ValueError, match="kind must be"):
         make_student_preprocessor(np.zeros((2, 2)), "forest")
+
+
+def _students():
+    from skdistill.students import (
+        SoftGBMClassifier,
+        SoftLogisticRegression,
+        SoftMLPClassifier,
+        SoftTreeClassifier,
+    )
+
+    return [
+        SoftMLPClassifier(max_iter=3, random_state=0),
+        SoftTreeClassifier(max_depth=3),
+        SoftGBMClassifier(n_estimators=3),
+        SoftLogisticRegression(),
+    ]
+
+
+@pytest.mark.parametrize("student", _students(), ids=lambda s: type(s).__name__)
+@pytest.mark.parametrize("dtype", ["Int64", "Float64", "boolean", "string"])
+def test_pandas_nullable_columns_with_pd_na(student, dtype):
+    """pd.NA in nullable columns (which LightGBM teachers accept) reaches every student as NaN."""
+    import warnings
+
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    n = 120
+    if dtype == "string":
+        values = pd.array(rng.choice(["p", "q", "r"], n), dtype="string")
+    elif dtype == "boolean":
+        values = pd.array(rng.random(n) > 0.5, dtype="boolean")
+    else:
+        values = pd.array(rng.integers(0, 5, n), dtype=dtype)
+    values[::6] = pd.NA
+    df = pd.DataFrame({"x": rng.normal(size=n), "v": values, "c": pd.Categorical(["a", "b"] * 60)})
+    y = rng.integers(0, 2, n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence of the tiny fits
+        proba = student.fit(df, y).predict_proba(df)
+    assert proba.shape == (n, 2) and np.all(np.isfinite(proba))
+    assert df["v"].dtype == dtype, "the caller's frame is not modified"

@@ -149,6 +149,30 @@ def make_student_preprocessor(X, kind):
     return transformer, (None if scaled else len(numeric))
 
 
+def _with_nan_for_missing(X):
+    """X with pandas' nullable columns (``Int64``, ``Float64``, ``boolean``, ``string``) made
+    plain, ``pd.NA`` becoming NaN, which scikit-learn's encoders and LightGBM understand."""
+    import pandas as pd
+
+    nullable = [
+        col
+        for col, dtype in X.dtypes.items()
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype)
+        and not isinstance(dtype, pd.CategoricalDtype)
+        and dtype.na_value is pd.NA
+    ]
+    if not nullable:
+        return X
+    X = X.copy(deep=False)
+    for col in nullable:
+        values = X[col]
+        if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+            X[col] = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            X[col] = values.astype(object).where(values.notna(), np.nan)
+    return X
+
+
 def check_student_X(estimator, X, *, reset):
     """Validate ``X`` and set or check ``n_features_in_`` / ``feature_names_in_``.
 
@@ -157,7 +181,7 @@ def check_student_X(estimator, X, *, reset):
     """
     if hasattr(X, "iloc") and hasattr(X, "dtypes"):
         validate_data(estimator, X, skip_check_array=True, reset=reset)
-        return X
+        return _with_nan_for_missing(X)
     return validate_data(estimator, X, reset=reset, ensure_all_finite="allow-nan")
 
 
