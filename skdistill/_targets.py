@@ -77,6 +77,7 @@ class SoftTargets:
             )
         if not 0.0 <= self.alpha <= 1.0:
             raise ValueError(f"alpha must be in [0, 1], got {self.alpha!r}.")
+        self._check_shapes()
         if self.probabilities is not None:
             check_probabilities(self.probabilities, name="probabilities")
         for name in ("logits", "values"):
@@ -93,8 +94,32 @@ class SoftTargets:
                     f"targets have {k} columns but {len(self.classes)} classes were given; "
                     "there must be one column per class."
                 )
-            if self.y is not None and np.any((self.y < -1) | (self.y >= k)):
-                raise ValueError(f"y must hold class codes in 0..{k - 1} or -1 for no label.")
+            if self.y is not None and (
+                not np.issubdtype(np.asarray(self.y).dtype, np.integer)
+                or np.any((self.y < -1) | (self.y >= k))
+            ):
+                raise ValueError(
+                    f"y must hold integer class codes in 0..{k - 1}, or -1 for no label."
+                )
+
+    def _check_shapes(self):
+        matrix = np.asarray(self._matrix())
+        if self.is_classification:
+            if matrix.ndim != 2 or matrix.shape[1] < 2:
+                raise ValueError(
+                    f"Classification targets must be a 2-D array with one column per class "
+                    f"and at least 2 classes; got shape {matrix.shape}. A binary margin m "
+                    "becomes the logits [0, m]."
+                )
+        elif matrix.ndim not in (1, 2):
+            raise ValueError(f"values must be 1-D or 2-D; got shape {matrix.shape}.")
+        # Class codes are one per row; regression targets have the values' shape.
+        expected = (len(matrix),) if self.is_classification else matrix.shape
+        if self.y is not None and np.shape(self.y) != expected:
+            raise ValueError(
+                f"y has shape {np.shape(self.y)}, but the targets need {expected}; give one "
+                "label per row (-1 or NaN on rows without one)."
+            )
 
     @property
     def is_classification(self):
@@ -122,8 +147,10 @@ class SoftTargets:
         temperature = self.temperature if temperature is None else temperature
         if self.logits is not None:
             return log_softmax(self.logits / temperature, axis=1)
-        log_p = np.log(np.clip(self.probabilities, PROBA_EPS, None))
-        # Zero probabilities (one-hot labels) stay (almost) zero at any temperature.
+        # p ** (1/T), renormalised: a zero probability (a forest's pure leaves, one-hot
+        # labels) has log -inf and stays exactly zero at any temperature.
+        with np.errstate(divide="ignore"):
+            log_p = np.log(self.probabilities)
         return log_softmax(log_p / temperature, axis=1)
 
     def proba(self, temperature=None):
@@ -132,7 +159,10 @@ class SoftTargets:
 
     def centered_logits(self):
         """Logits with each row's mean removed: the regression target of logit matching."""
-        logits = self.logits if self.logits is not None else self.log_proba(1.0)
+        if self.logits is not None:
+            logits = self.logits
+        else:  # finite stand-ins for log(0), which a regression cannot match
+            logits = np.log(np.clip(self.probabilities, PROBA_EPS, None))
         return logits - logits.mean(axis=1, keepdims=True)
 
     def take(self, indices):

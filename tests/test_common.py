@@ -18,9 +18,9 @@ DISTILLERS = [
 ]
 
 _WEIGHTS_ARE_NOT_REPEATS = (
-    "pseudo rows are drawn around the rows given (their number is a multiple of len(X) and "
-    "MUNGE pairs each row with its nearest neighbour), so repeating a row changes the transfer "
-    "set in a way that a sample weight cannot reproduce"
+    "pseudo rows are drawn around the rows given (their number is a multiple of len(X), and "
+    "the default Smear sampler takes its seed rows and donor cells from them), so repeating a "
+    "row changes the transfer set in a way that a sample weight cannot reproduce"
 )
 EXPECTED_FAILURES = {
     name: {"check_sample_weight_equivalence_on_dense_data": _WEIGHTS_ARE_NOT_REPEATS}

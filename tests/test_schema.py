@@ -225,3 +225,9 @@ def test_numpy_object_round_trip():
     assert back.dtype == object
     assert back[:, 1].tolist() == ["a", None, "b"]
     np.testing.assert_allclose(back[:, 0].astype(float), [1.5, 2.5, 3.5])
+
+
+def test_all_missing_category_column_without_categories():
+    df = pd.DataFrame({"x": [1.0, 2.0], "c": pd.Series([None, None]).astype("category")})
+    schema = infer_schema(df)
+    assert schema.kinds[1] == "categorical" and schema.missing_rate[1] == 1.0

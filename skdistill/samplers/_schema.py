@@ -307,7 +307,10 @@ def _category_codes(col, categories):
         if isinstance(col.dtype, pd.CategoricalDtype):
             codes = cats.get_indexer(col.cat.categories)
             raw = col.cat.codes.to_numpy()
-            return np.where(raw >= 0, codes[raw], -1)
+            out = np.full(len(raw), -1, dtype=np.intp)
+            seen = raw >= 0  # an all-missing column may declare no categories at all
+            out[seen] = codes[raw[seen]]
+            return out
         return cats.get_indexer(col.astype(object))
     values = np.asarray(col, dtype=object)
     lookup = {v: i for i, v in enumerate(categories.tolist())}
