@@ -13,7 +13,7 @@ from sklearn.base import (
     clone,
 )
 from sklearn.model_selection import check_cv
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import (
@@ -25,12 +25,13 @@ from sklearn.utils.validation import (
 )
 
 from ._labeling import label_rows
-from ._tables import check_finite_table, is_dataframe, rows_at
+from ._tables import check_finite_table, is_dataframe, numeric_values, rows_at
 from ._targets import SoftTargets
 from ._transfer import build_transfer_set
 from .samplers import Smear, check_sampler
 from .students import SoftMLPClassifier, SoftMLPRegressor, as_student
 from .teachers import as_teacher
+from .teachers._base import RESPONSE_METHODS
 
 _MAX_SEED = np.iinfo(np.int32).max
 # Pseudo rows are drawn in chunks of a fixed size, so that they do not depend on batch_size
@@ -66,10 +67,15 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         "temperature": [Interval(Real, 0, None, closed="neither")],
         "alpha": [Interval(Real, 0, 1, closed="both")],
         "include_original": ["boolean"],
-        "response_method": [str],
+        "response_method": [StrOptions(set(RESPONSE_METHODS))],
         "teacher_cv": ["cv_object", None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "n_jobs": [Integral, None],
+        # joblib's convention: -1 all cores, -2 all but one; 0 has no meaning.
+        "n_jobs": [
+            Interval(Integral, None, -1, closed="right"),
+            Interval(Integral, 1, None, closed="left"),
+            None,
+        ],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -148,6 +154,30 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             )
         return X
 
+    def _check_student_takes_nan(self, X):
+        """Fail before the costly labeling when X has NaN that the student's tags refuse."""
+        from sklearn.compose import ColumnTransformer
+        from sklearn.pipeline import Pipeline
+
+        student = self.student
+        # A Pipeline's tags do not say whether it takes NaN; its first step does.
+        while isinstance(student, Pipeline):
+            student = next((s for _, s in student.steps if s not in (None, "passthrough")), None)
+        if (
+            student is None  # our default student imputes
+            or not hasattr(student, "__sklearn_tags__")  # a plain object speaks at fit
+            or isinstance(student, ColumnTransformer)  # its transformers decide
+            or get_tags(student).input_tags.allow_nan
+            or not np.isnan(numeric_values(X)).any()
+        ):
+            return
+        raise ValueError(
+            f"X contains NaN, which the teacher accepts but the student "
+            f"{type(self.student).__name__} does not. Use a student of skdistill.students (they "
+            "impute and add missing indicators), or make the student a Pipeline that starts "
+            "with sklearn.impute.SimpleImputer(add_indicator=True)."
+        )
+
     def _fit_teacher(self, adapter, X, y, sample_weight):
         if adapter.is_fitted:
             return adapter
@@ -210,6 +240,8 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
                 raise ValueError(f"X has {n_real} rows but y has {len(y)}; they must match.")
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)
+
+        self._check_student_takes_nan(X)
 
         tic = time.perf_counter()
         fitted_here = not adapter.is_fitted

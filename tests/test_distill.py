@@ -9,6 +9,7 @@ from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import make_classification, make_regression
 from sklearn.frozen import FrozenEstimator
+from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
@@ -50,14 +51,17 @@ class CountingLogisticRegression(LogisticRegression):
 
 
 class RaisingFitLGBM(LGBMClassifier):
-    """A LightGBM teacher that refuses to be fitted a second time."""
+    """A LightGBM teacher whose fit always raises (and its clones' too); build it with
+    :func:`fitted_raising_lgbm`."""
 
     def fit(self, X, y, **kwargs):
-        if getattr(self, "fitted_once_", False):
-            raise AssertionError("the teacher was refit")
-        super().fit(X, y, **kwargs)
-        self.fitted_once_ = True
-        return self
+        raise AssertionError("the teacher was refit")
+
+
+def fitted_raising_lgbm(X, y):
+    teacher = RaisingFitLGBM(n_estimators=20, verbose=-1)
+    LGBMClassifier.fit(teacher, X, y)
+    return teacher
 
 
 @pytest.fixture(scope="module")
@@ -110,10 +114,16 @@ def test_clone_keeps_the_same_fitted_teacher(lgbm_teacher, multiclass_data):
 
 def test_lightgbm_teacher_whose_fit_raises_survives_grid_search(multiclass_data):
     X, y = multiclass_data
-    teacher = RaisingFitLGBM(n_estimators=20, verbose=-1).fit(X, y)
+    teacher = fitted_raising_lgbm(X, y)
     search = GridSearchCV(fast_distiller(teacher), {"temperature": [1.0, 3.0]}, cv=2)
     search.fit(X, y)
     assert set(search.best_estimator_.classes_) == {"ant", "bee", "cat"}
+    assert cross_val_score(fast_distiller(teacher), X, y, cv=2).min() > 0.5
+    make_pipeline(StandardScaler(with_mean=False, with_std=False), fast_distiller(teacher)).fit(
+        X, y
+    )
+    with pytest.raises(AssertionError, match="refit"):
+        clone(teacher).fit(X, y)  # the guard is live: a refit would fail the test
 
 
 def test_frozen_estimator_teacher(lgbm_teacher, multiclass_data):
@@ -415,6 +425,11 @@ def test_nan_accepted_when_teacher_handles_it(binary_data):
     teacher = LGBMClassifier(n_estimators=20, verbose=-1).fit(X, y)
     model = fast_distiller(teacher).fit(X, y)
     assert model.predict(X).shape == (len(X),)
+    # ... but not when the student refuses NaN: a clear error before any labeling
+    with pytest.raises(ValueError, match="student Ridge does not"):
+        fast_distiller(teacher, student=Ridge()).fit(X, y)
+    imputing = make_pipeline(SimpleImputer(add_indicator=True), Ridge())
+    assert fast_distiller(teacher, student=imputing).fit(X, y).score(X, y) > 0.7
 
 
 def test_nan_rejected_when_teacher_does_not_handle_it(binary_data):
@@ -480,11 +495,15 @@ def test_unknown_labels_single_class_and_empty_input(lgbm_teacher, multiclass_da
         {"sampler": "nonsense"},
         {"batch_size": 0},
         {"student": "mlp"},
+        {"response_method": "logits"},
+        {"n_jobs": 0},
     ],
 )
 def test_invalid_parameters(lgbm_teacher, multiclass_data, params):
     X, y = multiclass_data
-    with pytest.raises(ValueError, match="parameter"):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match=f"'{next(iter(params))}' parameter"):
         fast_distiller(lgbm_teacher, **params).fit(X, y)
 
 

@@ -670,3 +670,13 @@ def test_adapter_passthrough_and_is_base_class(binary):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         pickle.loads(pickle.dumps(adapter))
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")  # multi_class is deprecated in 1.5-1.7
+def test_binary_multinomial_logistic_regression(binary):
+    if "multi_class" not in LogisticRegression().get_params():
+        pytest.skip("scikit-learn >= 1.8 has no multi_class; binary is always expit(df)")
+    X, y = binary
+    model = LogisticRegression(multi_class="multinomial", max_iter=2000).fit(X, y)
+    # predict_proba is softmax([-df, df]) = expit(2 df) on these versions
+    assert_softmax_matches(as_teacher(model).outputs(X), model.predict_proba(X))

@@ -146,6 +146,9 @@ def _logit_link(model):
             multi_class in ("auto", "deprecated") and model.solver == "liblinear"
         ):
             return "ovr", 1.0
+        if multi_class == "multinomial" and len(model.classes_) == 2:
+            # scikit-learn < 1.8 gives softmax([-df, df]) = expit(2 * df) here.
+            return "softmax", 2.0
         return "softmax", 1.0
     if isinstance(model, HistGradientBoostingClassifier):
         return "softmax", 1.0
