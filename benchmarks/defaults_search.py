@@ -194,7 +194,17 @@ def write_markdown(path, prepared, history, best, command):
             f"| {h['stage']} | {c['sampler']} | {c['n_samples']:g} | {c['temperature']:g} | "
             f"{c['alpha']:g} | " + " | ".join(cells) + f" | {mean_val:+.2f} | {mean_test:+.2f} |"
         )
-    lines += ["", f"Chosen: `{best}`.", ""]
+    lines += [
+        "",
+        f"Chosen: `{best}`.",
+        "",
+        "Scope: the search is for classification with the MLP student, the library's default. "
+        "`DistilledRegressor` shares the sampler and `n_samples` defaults without a search of "
+        "its own (temperature has no effect on regression), and the tree, GBM and linear "
+        "students use the same defaults; `python -m benchmarks.run` reports how they fare "
+        "(docs/benchmarks.md).",
+        "",
+    ]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 

@@ -278,7 +278,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
                 real_outputs,
                 self.sampler_,
                 n_pseudo,
-                label=lambda rows: label_rows(adapter, rows, **kwargs),
+                label=lambda rows, out=None: label_rows(adapter, rows, out=out, **kwargs),
                 chunk_rows=_SAMPLING_CHUNK_ROWS,
                 random_state=_seed_from(rng),
             )

@@ -61,7 +61,8 @@ def build_transfer_set(X, real_outputs, sampler, n_pseudo, *, label, chunk_rows,
     n_pseudo : int
         Pseudo rows to draw, at least 1.
     label : callable
-        ``label(rows)`` gives the teacher's outputs for ``rows``.
+        ``label(rows, out=None)`` gives the teacher's outputs for ``rows``, written into
+        ``out`` when given.
     chunk_rows : int
         Rows drawn per chunk.
     random_state : int
@@ -89,13 +90,16 @@ def build_transfer_set(X, real_outputs, sampler, n_pseudo, *, label, chunk_rows,
         seconds["sampling"] += time.perf_counter() - tic
 
         tic = time.perf_counter()
-        chunk_outputs = label(chunk)
-        if outputs is None:
-            outputs = np.empty((n_total,) + chunk_outputs.shape[1:])
-            if n_real:
-                outputs[:n_real] = real_outputs
         stop = start + len(chunk)
-        outputs[start:stop] = chunk_outputs
+        if outputs is None and real_outputs is not None:
+            outputs = np.empty((n_total,) + real_outputs.shape[1:])
+            outputs[:n_real] = real_outputs
+        if outputs is None:  # no real rows: the first chunk tells the outputs' shape
+            first = label(chunk)
+            outputs = np.empty((n_total,) + first.shape[1:])
+            outputs[start:stop] = first
+        else:
+            label(chunk, out=outputs[start:stop])
         seconds["labeling"] += time.perf_counter() - tic
 
         tic = time.perf_counter()

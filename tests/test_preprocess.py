@@ -102,3 +102,11 @@ def test_pandas_nullable_columns_with_pd_na(student, dtype):
         proba = student.fit(df, y).predict_proba(df)
     assert proba.shape == (n, 2) and np.all(np.isfinite(proba))
     assert df["v"].dtype == dtype, "the caller's frame is not modified"
+
+
+@pytest.mark.parametrize("student", _students(), ids=lambda s: type(s).__name__)
+def test_all_zero_sample_weights_are_a_clear_error(student):
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    y = np.arange(40) % 2
+    with pytest.raises(ValueError, match="at least one non-zero"):
+        student.fit(X, y, sample_weight=np.zeros(40))
