@@ -1,14 +1,17 @@
 """Choose the distillers' defaults by measurement: a staged search on real data.
 
-For the default student (``SoftMLPClassifier`` 2x64) and an early-stopped LightGBM teacher, on
-several real classification tables, the search varies one parameter at a time (sampler, then
-``n_samples``, then ``temperature``, then ``alpha``), keeping the best value of each stage by the
-mean gap closed on a *validation* part of the training rows. Test figures of every
-configuration are reported too, but the choice never looks at them.
+For a student (by default the default one, ``SoftMLPClassifier`` 2x64) and an early-stopped
+LightGBM teacher, on several real classification tables, the search varies one parameter at a
+time (sampler, then ``n_samples``, then ``temperature``, then ``alpha``), keeping the best value
+of each stage by the gap closed on a *validation* part of the training rows, pooled over the
+tables. Test figures of every configuration are reported too, but the choice never looks at
+them.
 
-    python -m benchmarks.defaults_search [--datasets ...] [--max-train N] [--out PATH]
+    python -m benchmarks.defaults_search [--student mlp|tree|gbm|linear] [--stages ...]
+                                         [--datasets ...] [--max-train N]
 
-Results go to ``benchmarks/results/defaults_search.json`` and ``docs/defaults.md``.
+Results go to ``benchmarks/results/defaults_search.json`` and ``docs/defaults.md`` for the MLP,
+``..._<student>.json`` / ``docs/defaults_<student>.md`` for the others.
 """
 
 import argparse
@@ -23,9 +26,9 @@ from sklearn.model_selection import train_test_split
 
 from skdistill import DistilledClassifier
 from skdistill.samplers import MUNGE, GaussianNoise, Mixup, Smear
-from skdistill.students import SoftMLPClassifier
 
 from ._data import load_split
+from ._models import STUDENT_DESCRIPTIONS, STUDENTS, make_student
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ["magic_gamma", "higgs_lightgbm_7500", "letter", "electricity", "adult", "covtype"]
@@ -42,7 +45,10 @@ STAGES = [
     ("temperature", [1.0, 2.0, 4.0]),
     ("alpha", [0.0, 0.1, 0.3]),
 ]
+# The MLP search (the first, which set the library's defaults) started here; the other
+# students start from the defaults it chose.
 START = {"sampler": "MUNGE", "n_samples": 10.0, "temperature": 1.0, "alpha": 0.0}
+LIBRARY_DEFAULTS = {"sampler": "Smear", "n_samples": 20.0, "temperature": 1.0, "alpha": 0.0}
 SEED = 0
 
 
@@ -50,7 +56,7 @@ def _log(message):
     print(f"[defaults] {message}", flush=True)
 
 
-def prepare(name, max_train, max_test):
+def prepare(name, max_train, max_test, student):
     """Teacher, direct student and the train/validation/test parts of one data set."""
     split = load_split(name, max_train=max_train, max_test=max_test)
     X_fit, X_val, y_fit, y_val = train_test_split(
@@ -65,10 +71,11 @@ def prepare(name, max_train, max_test):
     teacher.fit(
         X_es, y_es, eval_set=[(X_es_val, y_es_val)], callbacks=[early_stopping(100, verbose=False)]
     )
-    direct = SoftMLPClassifier(random_state=SEED).fit(X_fit, y_fit)
+    direct = make_student(student, "classification", SEED).fit(X_fit, y_fit)
     parts = {"val": (X_val, y_val), "test": (split.X_test, split.y_test)}
     return {
         "name": name,
+        "student": student,
         "X_fit": X_fit,
         "y_fit": y_fit,
         "parts": parts,
@@ -83,6 +90,7 @@ def evaluate(data, config):
     tic = time.perf_counter()
     model = DistilledClassifier(
         data["teacher"],
+        student=make_student(data["student"], "classification", SEED),
         sampler=SAMPLERS[config["sampler"]],
         n_samples=config["n_samples"],
         temperature=config["temperature"],
@@ -109,20 +117,22 @@ def pooled_gap(prepared, per_dataset, part):
     return float(gained / possible)
 
 
-def run(datasets, max_train, max_test):
+def run(datasets, max_train, max_test, student="mlp", stages=None):
     prepared = []
     for name in datasets:
         _log(f"{name}: teacher and direct student")
-        data = prepare(name, max_train, max_test)
+        data = prepare(name, max_train, max_test, student)
         _log(
             f"{name}: teacher {data['n_trees']} trees, val acc {data['teacher_acc']['val']:.4f}, "
-            f"direct MLP {data['direct_acc']['val']:.4f}"
+            f"direct {student} {data['direct_acc']['val']:.4f}"
         )
         prepared.append(data)
-    best = dict(START)
+    best = dict(START if student == "mlp" else LIBRARY_DEFAULTS)
     history = []
     cache = {}
     for stage, values in STAGES:
+        if stages is not None and stage not in stages:
+            continue
         scores = {}
         for value in values:
             config = {**best, stage: value}
@@ -148,23 +158,25 @@ def run(datasets, max_train, max_test):
     return prepared, history, best
 
 
-def write_markdown(path, prepared, history, best, command):
+def write_markdown(path, prepared, history, best, command, student="mlp"):
+    description = STUDENT_DESCRIPTIONS[student]
+    title = "How the defaults were chosen" if student == "mlp" else f"Defaults for {description}"
     lines = [
-        "# How the defaults were chosen",
+        f"# {title}",
         "",
         f"Produced by `{command}` ({platform.processor() or platform.machine()}, "
         f"Python {platform.python_version()}).",
         "",
-        "Student: `SoftMLPClassifier` 2x64 with its defaults. Teacher: LightGBM, 63 leaves, "
+        f"Student: {description}. Teacher: LightGBM, 63 leaves, "
         "learning rate 0.05, early-stopped on 15% of the fitting rows. Each data set's training "
         "rows are split 80/20 into fitting and validation rows; each stage keeps the value with "
         "the best gap closed on validation pooled over the data sets, "
         "`sum(distilled - direct) / sum(teacher - direct)` on accuracy, where *direct* is the "
-        "same MLP trained on the labels (per-table ratios are shown too; they are noisy where "
+        "same student trained on the labels (per-table ratios are shown too; they are noisy where "
         "teacher and direct almost tie). Test figures are "
         "shown but never used to choose.",
         "",
-        "| data set | teacher trees | teacher val / test acc | direct MLP val / test acc |",
+        "| data set | teacher trees | teacher val / test acc | direct student val / test acc |",
         "|---|---:|---:|---:|",
     ]
     for d in prepared:
@@ -194,35 +206,42 @@ def write_markdown(path, prepared, history, best, command):
             f"| {h['stage']} | {c['sampler']} | {c['n_samples']:g} | {c['temperature']:g} | "
             f"{c['alpha']:g} | " + " | ".join(cells) + f" | {mean_val:+.2f} | {mean_test:+.2f} |"
         )
-    lines += [
-        "",
-        f"Chosen: `{best}`.",
-        "",
-        "Scope: the search is for classification with the MLP student, the library's default. "
-        "`DistilledRegressor` shares the sampler and `n_samples` defaults without a search of "
-        "its own (temperature has no effect on regression), and the tree, GBM and linear "
-        "students use the same defaults; `python -m benchmarks.run` reports how they fare "
-        "(docs/benchmarks.md).",
-        "",
-    ]
+    lines += ["", f"Chosen: `{best}`.", ""]
+    if student == "mlp":
+        lines += [
+            "Scope: the search is for classification with the MLP student, the library's default. "
+            "`DistilledRegressor` shares the sampler and `n_samples` defaults without a search of "
+            "its own (temperature has no effect on regression), and the tree, GBM and linear "
+            "students use the same defaults; `python -m benchmarks.run` reports how they fare "
+            "(docs/benchmarks.md).",
+            "",
+        ]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--student", choices=STUDENTS, default="mlp")
+    parser.add_argument(
+        "--stages", nargs="+", choices=[s for s, _ in STAGES], help="stages to run (default all)"
+    )
     parser.add_argument("--datasets", nargs="+", default=DATASETS)
     parser.add_argument("--max-train", type=int, default=10_000)
     parser.add_argument("--max-test", type=int, default=20_000)
-    parser.add_argument(
-        "--out", default=str(ROOT / "benchmarks" / "results" / "defaults_search.json")
-    )
-    parser.add_argument("--markdown", default=str(ROOT / "docs" / "defaults.md"))
+    parser.add_argument("--out", help="JSON results (default benchmarks/results/...)")
+    parser.add_argument("--markdown", help="report (default docs/defaults[_<student>].md)")
     args = parser.parse_args(argv)
+    suffix = "" if args.student == "mlp" else f"_{args.student}"
+    args.out = args.out or ROOT / "benchmarks" / "results" / f"defaults_search{suffix}.json"
+    args.markdown = args.markdown or ROOT / "docs" / f"defaults{suffix}.md"
     command = "python -m benchmarks.defaults_search " + " ".join(argv or sys.argv[1:])
     tic = time.perf_counter()
-    prepared, history, best = run(args.datasets, args.max_train, args.max_test)
+    prepared, history, best = run(
+        args.datasets, args.max_train, args.max_test, args.student, args.stages
+    )
     summary = {
         "command": command.strip(),
+        "student": args.student,
         "seconds": time.perf_counter() - tic,
         "best": best,
         "datasets": {
@@ -237,7 +256,7 @@ def main(argv=None):
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(summary, indent=1, default=float), encoding="utf-8")
-    write_markdown(Path(args.markdown), prepared, history, best, command.strip())
+    write_markdown(Path(args.markdown), prepared, history, best, command.strip(), args.student)
     _log(f"best: {best} ({summary['seconds'] / 60:.1f} min)")
 
 

@@ -6,6 +6,7 @@ the shared datasets directory nor a network.
 
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -182,3 +183,26 @@ def test_gap_closed_and_targets_arithmetic(monkeypatch):
     (bad,) = sections_of({"cells": [_cell(0, 0.90, 0.85, 0.84, student_rate=5e4)]})
     verdicts = {name: verdict for name, verdict, _ in evaluate_targets([bad])}
     assert list(verdicts.values())[1:3] == ["**not met**", "**not met**"]
+
+
+def test_defaults_search_for_another_student(tmp_path):
+    out, doc = tmp_path / "search.json", tmp_path / "defaults_tree.md"
+    command = [
+        sys.executable, "-m", "benchmarks.defaults_search",
+        "--student", "tree",
+        "--stages", "sampler",
+        "--datasets", "magic_gamma",
+        "--max-train", "400",
+        "--max-test", "200",
+        "--out", str(out),
+        "--markdown", str(doc),
+    ]  # fmt: skip
+    env = {**os.environ, "SKDISTILL_DATA": str(BUNDLED)}
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    summary = json.loads(out.read_text())
+    assert summary["student"] == "tree"
+    assert [h["stage"] for h in summary["history"]] == ["sampler"] * 5
+    assert summary["best"]["sampler"] in {"MUNGE", "Smear", "GaussianNoise", "Mixup", "none"}
+    assert summary["best"]["n_samples"] == 20.0  # the library default, untouched
+    assert "# Defaults for SoftTree depth 8" in doc.read_text()
