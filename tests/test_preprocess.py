@@ -46,7 +46,7 @@ def test_trees_get_the_numbers_unchanged_with_nan():
     assert n_numeric == 2
 
 
-def test_categorical_frames_use_a_column_transformer():
+def test_categorical_frames_use_the_frame_encoder():
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame({"a": [1.0, np.nan, 3.0], "b": pd.Series(["x", "y", None], dtype="str")})
     encoder, n_numeric = make_student_preprocessor(frame, "gbm")
@@ -110,3 +110,44 @@ def test_all_zero_sample_weights_are_a_clear_error(student):
     y = np.arange(40) % 2
     with pytest.raises(ValueError, match="at least one non-zero"):
         student.fit(X, y, sample_weight=np.zeros(40))
+
+
+@pytest.mark.parametrize("one_hot", [True, False])
+def test_frame_encoder_matches_scikit_learn_encoders(one_hot):
+    """Same encoding as a ColumnTransformer of OneHotEncoder / OrdinalEncoder, missing and
+    unseen categories included."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import ColumnTransformer
+    from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
+
+    from skdistill.students._preprocess import FrameEncoder
+
+    rng = np.random.default_rng(0)
+    n = 300
+    train = pd.DataFrame(
+        {
+            "x": rng.normal(size=n),
+            "c": pd.Categorical(rng.choice(["lo", "mid", "hi"], n)),
+            "s": pd.Series(rng.choice(["b", "a", "-"], n), dtype=object).replace("-", np.nan),
+            "k": pd.Series(rng.choice(["q", "r"], n), dtype="str"),
+        }
+    )
+    test = train.iloc[:50].copy()
+    test.loc[test.index[:5], "s"] = "never seen"
+    test.loc[test.index[5:8], "k"] = None
+    categorical = ["c", "s", "k"]
+    if one_hot:
+        cat = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+    else:
+        cat = OrdinalEncoder(
+            handle_unknown="use_encoded_value", unknown_value=np.nan, encoded_missing_value=np.nan
+        )
+    reference = ColumnTransformer(
+        [("numeric", "passthrough", ["x"]), ("categorical", cat, categorical)],
+        verbose_feature_names_out=False,
+    ).fit(train)
+    ours = FrameEncoder(["x"], categorical, scale=False, one_hot=one_hot).fit(train)
+    np.testing.assert_array_equal(ours.transform(test), reference.transform(test))
+    assert list(ours.get_feature_names_out()) == list(reference.get_feature_names_out())
+    only_categorical = FrameEncoder([], categorical, one_hot=one_hot).fit(train)
+    assert only_categorical.transform(test).shape[0] == 50

@@ -27,6 +27,9 @@ from .._targets import PROBA_EPS
 from ._base import SoftClassifierMixin, SoftRegressorMixin, blended_proba, blended_values
 from ._preprocess import check_weights, fit_preprocessor, transform_X
 
+# Predictions on at most this many rows run on one thread (see _BaseSoftGBM._raw).
+_SINGLE_THREAD_ROWS = 2048
+
 
 class SoftmaxCrossEntropyObjective:
     """Soft cross-entropy of ``softmax(margins)`` to a fixed matrix of target probabilities.
@@ -217,7 +220,9 @@ class _BaseSoftGBM(BaseEstimator):
     def _raw(self, booster, Xt):
         """The booster's margins, without any init score."""
         if self.backend == "lightgbm":
-            return booster.predict(Xt, raw_score=True)
+            # Waking a thread pool costs more than a few thousand rows take on one thread.
+            threads = 1 if len(Xt) <= _SINGLE_THREAD_ROWS else effective_n_jobs(self.n_jobs)
+            return booster.predict(Xt, raw_score=True, num_threads=threads)
         return np.asarray(booster.predict(self._dmatrix(Xt), output_margin=True), np.float64)
 
     def __sklearn_tags__(self):
@@ -274,7 +279,7 @@ class SoftGBMClassifier(SoftClassifierMixin, _BaseSoftGBM):
         The starting margins (log prior of the targets; for binary, the prior's log-odds). Not
         part of ``booster_``: add them to its raw margins.
     temperature_ : float
-    preprocessor_ : ColumnTransformer
+    preprocessor_ : FrameEncoder or NumericTableEncoder
     n_features_in_ : int
     feature_names_in_ : ndarray of str
 
@@ -374,7 +379,7 @@ class SoftGBMRegressor(SoftRegressorMixin, _BaseSoftGBM):
     ----------
     boosters_ : list of lightgbm.Booster or xgboost.Booster
         One per output.
-    preprocessor_ : ColumnTransformer
+    preprocessor_ : FrameEncoder or NumericTableEncoder
     n_features_in_ : int
     feature_names_in_ : ndarray of str
 

@@ -84,7 +84,7 @@ class SoftLogisticRegression(SoftClassifierMixin, BaseEstimator):
     intercept_ : ndarray of shape (1,) or (n_classes,)
     n_iter_ : int
         L-BFGS iterations run.
-    preprocessor_ : ColumnTransformer
+    preprocessor_ : FrameEncoder or NumericTableEncoder
     n_features_in_ : int
     feature_names_in_ : ndarray of str
 

@@ -487,7 +487,7 @@ _COMMON_PARAMETERS = """\
 """
 
 _COMMON_ATTRIBUTES = """\
-    preprocessor_ : ColumnTransformer
+    preprocessor_ : FrameEncoder or NumericTableEncoder
         The fitted encoding of the raw input (mean imputation with missing indicators and
         standard scaling of numeric columns, one-hot encoding of categorical ones).
     coefs_ : list of ndarray

@@ -11,8 +11,6 @@ import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.compose import ColumnTransformer
-from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 from sklearn.utils.validation import (
     _check_feature_names_in,
     _check_sample_weight,
@@ -99,6 +97,143 @@ class NumericTableEncoder(TransformerMixin, BaseEstimator):
         return np.concatenate([names, np.asarray(indicators, dtype=object)])
 
 
+def _sorted_categories(values):
+    """Distinct non-missing values, sorted when they can be (first-seen order otherwise)."""
+    import pandas as pd
+
+    seen = pd.unique(values[~pd.isna(values)])
+    try:
+        return np.asarray(sorted(seen), dtype=object)
+    except TypeError:  # mixed types cannot be sorted
+        return np.asarray(seen, dtype=object)
+
+
+class FrameEncoder(TransformerMixin, BaseEstimator):
+    """The student encoding of a DataFrame with categorical columns, in plain numpy.
+
+    Numeric columns go through :class:`NumericTableEncoder` (scaled or passed through);
+    categorical columns (category, object, string) become, with ``one_hot=True`` (dense
+    students), one indicator per category seen in ``fit`` plus one for "missing" when values
+    were missing in ``fit`` (an unseen category gives all zeros), and otherwise (trees, GBMs)
+    their ordinal code among the sorted categories, NaN for missing or unseen values. The same
+    encoding as a ColumnTransformer of scikit-learn's OneHotEncoder / OrdinalEncoder, at a
+    small fraction of its per-call cost: a student's single-row latency on a table with eight
+    categorical columns (adult) drops from milliseconds to well under one.
+
+    Parameters
+    ----------
+    numeric, categorical : list of str
+        The column names of each kind.
+    scale, clip : bool
+        Passed to :class:`NumericTableEncoder`.
+    one_hot : bool
+        One-hot (True) or ordinal (False) categories.
+
+    Attributes
+    ----------
+    categories_ : list of ndarray
+        The categories of each categorical column, in code order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skdistill.students._preprocess import FrameEncoder
+    >>> X = pd.DataFrame({"x": [1.0, 2.0, 3.0], "c": ["b", "a", None]})
+    >>> FrameEncoder(["x"], ["c"], scale=False, one_hot=False).fit_transform(X)
+    array([[ 1.,  1.],
+           [ 2.,  0.],
+           [ 3., nan]])
+    """
+
+    def __init__(self, numeric, categorical, *, scale=True, clip=True, one_hot=True):
+        self.numeric = numeric
+        self.categorical = categorical
+        self.scale = scale
+        self.clip = clip
+        self.one_hot = one_hot
+
+    def _numeric_block(self, X):
+        # Column by column: selecting a sub-frame costs more than the whole encoding.
+        columns = [X[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in self.numeric]
+        return np.column_stack(columns) if columns else np.empty((len(X), 0))
+
+    def fit(self, X, y=None):
+        import pandas as pd
+
+        self.numeric_encoder_ = None
+        if self.numeric:  # a table may be all categorical
+            self.numeric_encoder_ = NumericTableEncoder(scale=self.scale, clip=self.clip)
+            self.numeric_encoder_.fit(self._numeric_block(X))
+        self.categories_, self.has_missing_ = [], []
+        self._lookups, self._indexes, self._dtype_codes = [], [], []
+        for name in self.categorical:
+            column = X[name]
+            values = column.to_numpy(dtype=object)
+            categories = _sorted_categories(values)
+            self.categories_.append(categories)
+            self.has_missing_.append(bool(pd.isna(values).any()))
+            self._indexes.append(pd.Index(categories))
+            self._lookups.append({c: i for i, c in enumerate(categories)})
+            # A pandas categorical column keeps its dtype at predict time: map its codes once.
+            dtype = column.dtype if isinstance(column.dtype, pd.CategoricalDtype) else None
+            codes = None if dtype is None else self._indexes[-1].get_indexer(dtype.categories)
+            self._dtype_codes.append((dtype, codes))
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def _codes(self, j, column):
+        """Codes of one column among ``categories_[j]`` (-1: missing or unseen), and the
+        missing mask."""
+        import pandas as pd
+
+        dtype, dtype_codes = self._dtype_codes[j]
+        if dtype is not None and column.dtype == dtype:
+            raw = column.cat.codes.to_numpy()
+            missing = raw < 0
+            return np.where(missing, -1, dtype_codes[raw]), missing
+        values = column.to_numpy(dtype=object)
+        missing = pd.isna(values)
+        if len(values) <= 32:  # a dict beats pandas' per-call overhead on a few rows
+            lookup = self._lookups[j]
+            codes = np.array([lookup.get(v, -1) for v in values], dtype=np.intp)
+            return np.where(missing, -1, codes), missing
+        return self._indexes[j].get_indexer(values), missing
+
+    def transform(self, X):
+        check_is_fitted(self)
+        n = len(X)
+        blocks = [np.empty((n, 0))]
+        if self.numeric_encoder_ is not None:
+            blocks[0] = self.numeric_encoder_.transform(self._numeric_block(X))
+        for j, name in enumerate(self.categorical):
+            codes, missing = self._codes(j, X[name])
+            if not self.one_hot:
+                blocks.append(np.where(codes >= 0, codes, np.nan)[:, None])
+                continue
+            width = len(self.categories_[j]) + self.has_missing_[j]
+            block = np.zeros((n, width))
+            seen = np.flatnonzero(codes >= 0)
+            block[seen, codes[seen]] = 1.0
+            if self.has_missing_[j]:
+                block[:, -1] = missing
+            blocks.append(block)
+        return np.hstack(blocks)
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self)
+        names = []
+        if self.numeric_encoder_ is not None:
+            names += list(self.numeric_encoder_.get_feature_names_out(np.asarray(self.numeric)))
+        for name, categories, missing in zip(
+            self.categorical, self.categories_, self.has_missing_, strict=True
+        ):
+            if not self.one_hot:
+                names.append(str(name))
+                continue
+            names += [f"{name}_{c}" for c in categories] + ([f"{name}_nan"] if missing else [])
+        return np.asarray(names, dtype=object)
+
+
 def make_student_preprocessor(X, kind):
     """An unfitted transformer for ``X`` and a student of ``kind``.
 
@@ -112,9 +247,8 @@ def make_student_preprocessor(X, kind):
 
     Returns
     -------
-    transformer : NumericTableEncoder or ColumnTransformer
-        Outputs a dense float matrix; numeric columns first, then categorical ones. A table
-        without categorical columns gets the faster :class:`NumericTableEncoder`.
+    transformer : NumericTableEncoder or FrameEncoder
+        Outputs a dense float matrix; numeric columns first, then categorical ones.
     n_numeric_outputs : int or None
         For ``kind="gbm"``/``"tree"``: the categorical columns are the outputs from this index
         on. None for ``"dense"`` and ``"linear"``.
@@ -130,21 +264,8 @@ def make_student_preprocessor(X, kind):
         numeric = [col for col in X.columns if col not in set(categorical)]
     else:
         numeric = list(range(np.shape(X)[1]))
-    if scaled:
-        numeric_steps = numeric_encoder
-        # Missing categories become a category of their own in OneHotEncoder.
-        categorical_steps = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
-    else:
-        numeric_steps = "passthrough"
-        categorical_steps = OrdinalEncoder(
-            handle_unknown="use_encoded_value",
-            unknown_value=np.nan,
-            encoded_missing_value=np.nan,
-        )
-    transformer = ColumnTransformer(
-        [("numeric", numeric_steps, numeric), ("categorical", categorical_steps, categorical)],
-        sparse_threshold=0.0,
-        verbose_feature_names_out=False,
+    transformer = FrameEncoder(
+        numeric, categorical, scale=scaled, clip=kind == "dense", one_hot=scaled
     )
     return transformer, (None if scaled else len(numeric))
 

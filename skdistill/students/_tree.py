@@ -32,16 +32,12 @@ from ._preprocess import check_weights, fit_preprocessor, transform_X
 
 def category_legend(preprocessor, n_numeric):
     """Lines ``name: 0=a, 1=b`` explaining the ordinal codes of categorical features."""
-    transformers = getattr(preprocessor, "named_transformers_", {})
-    if n_numeric is None or "categorical" not in transformers:
-        return []
-    encoder = transformers["categorical"]
-    if not hasattr(encoder, "categories_"):
+    if n_numeric is None or not hasattr(preprocessor, "categories_"):
         return []
     names = preprocessor.get_feature_names_out()[n_numeric:]
     return [
         f"{name}: " + ", ".join(f"{code}={cat}" for code, cat in enumerate(cats))
-        for name, cats in zip(names, encoder.categories_, strict=True)
+        for name, cats in zip(names, preprocessor.categories_, strict=True)
     ]
 
 
@@ -117,7 +113,7 @@ class SoftTreeClassifier(SoftClassifierMixin, _BaseSoftTree):
     classes_ : ndarray of shape (n_classes,)
     tree_estimator_ : DecisionTreeRegressor
         The fitted multi-output tree, on the encoded features.
-    preprocessor_ : ColumnTransformer
+    preprocessor_ : FrameEncoder or NumericTableEncoder
         Encodes the raw features (ordinal categories, NaN kept).
     temperature_ : float
         Temperature the leaf probabilities were learned at.
@@ -237,7 +233,7 @@ class SoftTreeRegressor(SoftRegressorMixin, _BaseSoftTree):
     Attributes
     ----------
     tree_estimator_ : DecisionTreeRegressor
-    preprocessor_ : ColumnTransformer
+    preprocessor_ : FrameEncoder or NumericTableEncoder
     n_features_in_ : int
     feature_names_in_ : ndarray of str
 
