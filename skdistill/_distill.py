@@ -24,11 +24,12 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._defaults import default_sampler
 from ._labeling import label_rows
 from ._tables import check_finite_table, is_dataframe, numeric_values, rows_at
 from ._targets import SoftTargets
 from ._transfer import build_transfer_set
-from .samplers import Smear, check_sampler
+from .samplers import check_sampler
 from .students import SoftMLPClassifier, SoftMLPRegressor, as_student
 from .teachers import as_teacher
 from .teachers._base import RESPONSE_METHODS
@@ -216,14 +217,18 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             outputs[test] = fold_outputs
         return outputs
 
-    def _fitted_sampler(self, X, rng):
-        sampler = Smear() if isinstance(self.sampler, str) else self.sampler
-        check_sampler(sampler)
+    def _sampler(self):
+        """The sampler to use: ``sampler``, or the default measured for the student."""
+        if isinstance(self.sampler, str):
+            return default_sampler(self.student)
+        return check_sampler(self.sampler)
+
+    def _fitted_sampler(self, sampler, X, rng):
         # safe=False: a user's sampler may be a plain object with only fit and sample.
         return _with_random_state(clone(sampler, safe=False), _seed_from(rng)).fit(X)
 
-    def _n_pseudo(self, n_rows):
-        if self.sampler is None:
+    def _n_pseudo(self, sampler, n_rows):
+        if sampler is None:
             return 0
         if isinstance(self.n_samples, Integral):
             return int(self.n_samples)
@@ -249,11 +254,13 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         teacher_fit_time = time.perf_counter() - tic if fitted_here else 0.0
         y_codes = self._encode_y(y, adapter)
 
-        n_pseudo = self._n_pseudo(n_real)
+        sampler = self._sampler()
+        n_pseudo = self._n_pseudo(sampler, n_real)
         n_kept = n_real if self.include_original else 0
         if n_pseudo + n_kept == 0:
             raise ValueError(
-                "The transfer set is empty: include_original=False and no pseudo rows. Set "
+                "The transfer set is empty: include_original=False and no pseudo rows (the "
+                "default sampler of a GBM or linear student draws none). Set "
                 "include_original=True, or a sampler with n_samples > 0."
             )
         kwargs = {"batch_size": self.batch_size, "n_jobs": self.n_jobs, "verbose": self.verbose}
@@ -270,7 +277,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             X_transfer, outputs = X, real_outputs
         else:
             tic = time.perf_counter()
-            self.sampler_ = self._fitted_sampler(X, rng)
+            self.sampler_ = self._fitted_sampler(sampler, X, rng)
             sampling_time = time.perf_counter() - tic
             self._log(f"sampling and labeling {n_pseudo:,} pseudo rows around {n_real:,} real rows")
             X_transfer, outputs, seconds = build_transfer_set(
@@ -342,8 +349,9 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
     """Distil a fitted classifier of any framework into a small, fast student.
 
     The teacher is used as it is and never refit. ``fit`` draws pseudo rows around ``X`` with
-    ``sampler`` (Smear by default), labels the real and pseudo rows with the teacher's logits,
-    and trains ``student`` on the softened targets at ``temperature`` (Hinton et al., 2015),
+    ``sampler`` (by default the one measured best for the student), labels the real and
+    pseudo rows with the teacher's logits, and trains ``student`` on the softened targets at
+    ``temperature`` (Hinton et al., 2015),
     with an optional hard-label term of weight ``alpha`` on the real rows. ``predict``,
     ``predict_proba`` and ``score`` use the student alone.
 
@@ -362,8 +370,10 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
     sampler : sampler, "default" or None, default="default"
         Generates the pseudo rows: one of :mod:`skdistill.samplers`, or any object with
         ``fit(X)`` and ``sample(n)`` (``GaussianMixture``, ``KernelDensity``). "default" is
-        ``Smear()``, which did best in the search of ``docs/defaults.md``; None draws no
-        pseudo rows.
+        the sampler that did best for the kind of student in the searches of
+        ``docs/defaults*.md``: ``Smear()`` for the MLP and any other student, ``MUNGE()`` for
+        the tree students, and no pseudo rows (None) for the GBM and linear students. None
+        draws no pseudo rows.
     n_samples : int or float, default=20.0
         Pseudo rows to draw: an int is a count, a float a multiple of ``len(X)``. More rows
         helped up to the largest value measured (20); labeling and training time grow with

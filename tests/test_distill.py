@@ -1,6 +1,7 @@
 """The distillers: teacher handling, parameters, the scikit-learn contract and bad input."""
 
 import re
+import warnings
 
 import joblib
 import numpy as np
@@ -536,3 +537,29 @@ def test_hard_label_student_without_predict_proba(binary_data):
     assert not hasattr(model, "predict_proba") and not hasattr(model, "predict_log_proba")
     assert np.mean(model.predict(X) == teacher.predict(X)) > 0.9
     np.testing.assert_array_equal(model.predict(X), model.student_.predict(X))
+
+
+def test_the_default_sampler_depends_on_the_student(binary_data):
+    from skdistill.samplers import MUNGE, Smear
+    from skdistill.students import SoftGBMClassifier
+
+    X, y = binary_data
+    teacher = LogisticRegression().fit(X, y)
+    expected = [
+        (None, Smear, 2 * len(X)),
+        (SoftTreeClassifier(max_depth=3), MUNGE, 2 * len(X)),
+        (SoftGBMClassifier(n_estimators=3), type(None), len(X)),
+        (SoftLogisticRegression(), type(None), len(X)),
+        (Ridge(), Smear, 2 * len(X)),
+    ]
+    for student, sampler_class, n_transfer in expected:
+        model = DistilledClassifier(teacher, student=student, n_samples=1.0, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the MLP's convergence on a tiny problem
+            model.fit(X, y)
+        assert type(model.sampler_) is sampler_class, student
+        assert model.n_transfer_samples_ == n_transfer
+    with pytest.raises(ValueError, match="transfer set is empty"):
+        fast_distiller(
+            teacher, student=SoftLogisticRegression(), include_original=False
+        ).fit(X, y)

@@ -16,9 +16,11 @@ class Smear(RowSampler):
     row drawn at random, and replaced continuous and integer values get Gaussian noise of
     ``noise`` standard deviations of their column. The rest of the row is kept as it is.
 
-    When to use it: a cheap, robust default when the nearest-neighbour search of
-    :class:`MUNGE` is too slow (very wide or very large tables): fitting only encodes the
-    table, and sampling is a gather plus noise. Smaller ``fraction`` stays closer to the data;
+    When to use it: the distillers' default for the MLP student, which it served best of our
+    samplers (``docs/defaults.md``), and a cheap choice wherever the nearest-neighbour search
+    of :class:`MUNGE` is too slow (very wide or very large tables): fitting only encodes the
+    table, and sampling is a gather plus noise. It does not suit single trees, whose splits
+    it blurs (``docs/defaults_tree.md``). Smaller ``fraction`` stays closer to the data;
     larger spreads the rows further from it, towards :class:`MarginalSampler`. This is the
     "smearing" of Breiman & Shang's born-again trees and the idea behind AutoGluon's default
     pseudo-data for distillation ("spunge", with ``fraction=0.1``).
