@@ -24,7 +24,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._defaults import default_sampler
+from ._defaults import default_alpha, default_sampler
 from ._labeling import label_rows
 from ._tables import check_finite_table, is_dataframe, numeric_values, rows_at
 from ._targets import SoftTargets
@@ -66,7 +66,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             Interval(Real, 0, None, closed="left"),
         ],
         "temperature": [Interval(Real, 0, None, closed="neither")],
-        "alpha": [Interval(Real, 0, 1, closed="both")],
+        "alpha": [Interval(Real, 0, 1, closed="both"), StrOptions({"default"})],
         "include_original": ["boolean"],
         "response_method": [StrOptions(set(RESPONSE_METHODS))],
         "teacher_cv": ["cv_object", None],
@@ -89,7 +89,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         sampler="default",
         n_samples=20.0,
         temperature=1.0,
-        alpha=0.0,
+        alpha="default",
         include_original=True,
         response_method="auto",
         teacher_cv=None,
@@ -222,6 +222,10 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         if isinstance(self.sampler, str):
             return default_sampler(self.student)
         return check_sampler(self.sampler)
+
+    def _alpha(self):
+        """The hard-label weight: ``alpha``, or the default measured for the student."""
+        return default_alpha(self.student) if isinstance(self.alpha, str) else self.alpha
 
     def _fitted_sampler(self, sampler, X, rng):
         # safe=False: a user's sampler may be a plain object with only fit and sample.
@@ -380,9 +384,10 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         it.
     temperature : float, default=1.0
         Softening temperature ``T`` used while training; the student predicts at ``T = 1``.
-    alpha : float, default=0.0
+    alpha : float or "default", default="default"
         Weight of the cross-entropy with the true labels on the real rows (when ``y`` is
-        given); the soft term gets ``1 - alpha``.
+        given); the soft term gets ``1 - alpha``. "default" is the value measured best for the
+        kind of student (``docs/defaults*.md``): 0.3 for the GBM students, 0 for the others.
     include_original : bool, default=True
         Whether the real rows are part of the transfer set.
     response_method : str, default="auto"
@@ -488,7 +493,7 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
             logits=outputs,
             temperature=self.temperature,
             y=hard,
-            alpha=self.alpha if hard is not None else 0.0,
+            alpha=self._alpha() if hard is not None else 0.0,
             classes=self.classes_,
         )
 
@@ -595,7 +600,8 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         return y
 
     def _make_targets(self, outputs, hard, adapter):
-        return SoftTargets(values=outputs, y=hard, alpha=self.alpha if hard is not None else 0.0)
+        alpha = self._alpha() if hard is not None else 0.0
+        return SoftTargets(values=outputs, y=hard, alpha=alpha)
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None, sample_weight=None):

@@ -539,7 +539,7 @@ def test_hard_label_student_without_predict_proba(binary_data):
     np.testing.assert_array_equal(model.predict(X), model.student_.predict(X))
 
 
-def test_the_default_sampler_depends_on_the_student(binary_data):
+def test_the_default_sampler_and_alpha_depend_on_the_student(binary_data):
     from skdistill.samplers import MUNGE, Smear
     from skdistill.students import SoftGBMClassifier
 
@@ -559,6 +559,11 @@ def test_the_default_sampler_depends_on_the_student(binary_data):
             model.fit(X, y)
         assert type(model.sampler_) is sampler_class, student
         assert model.n_transfer_samples_ == n_transfer
+        assert model._alpha() == (0.3 if isinstance(student, SoftGBMClassifier) else 0.0)
+    targets = fast_distiller(
+        teacher, student=RecordingStudent(), alpha="default", sampler=None
+    ).fit(X, y)
+    assert targets.student_.targets_.alpha == 0.0
     with pytest.raises(ValueError, match="transfer set is empty"):
         fast_distiller(
             teacher, student=SoftLogisticRegression(), include_original=False
