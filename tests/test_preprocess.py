@@ -151,3 +151,16 @@ def test_frame_encoder_matches_scikit_learn_encoders(one_hot):
     assert list(ours.get_feature_names_out()) == list(reference.get_feature_names_out())
     only_categorical = FrameEncoder([], categorical, one_hot=one_hot).fit(train)
     assert only_categorical.transform(test).shape[0] == 50
+
+
+def test_frame_encoder_with_categories_in_another_order():
+    pd = pytest.importorskip("pandas")
+    from skdistill.students._preprocess import FrameEncoder
+
+    train = pd.DataFrame({"c": pd.Categorical(["a", "b", "c", "a"], categories=["a", "b", "c"])})
+    test = pd.DataFrame({"c": pd.Categorical(["a", "b", "c"], categories=["c", "b", "a"])})
+    assert test["c"].dtype == train["c"].dtype  # pandas: unordered, same set of categories
+    for one_hot in (False, True):
+        encoder = FrameEncoder([], ["c"], one_hot=one_hot).fit(train)
+        as_objects = test.astype({"c": object})
+        np.testing.assert_array_equal(encoder.transform(test), encoder.transform(as_objects))

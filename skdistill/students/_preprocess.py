@@ -187,7 +187,13 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
         import pandas as pd
 
         dtype, dtype_codes = self._dtype_codes[j]
-        if dtype is not None and column.dtype == dtype:
+        # Order matters: pandas calls unordered dtypes with the same categories in another
+        # order equal, but their codes differ.
+        if (
+            dtype is not None
+            and isinstance(column.dtype, pd.CategoricalDtype)
+            and column.dtype.categories.equals(dtype.categories)
+        ):
             raw = column.cat.codes.to_numpy()
             missing = raw < 0
             return np.where(missing, -1, dtype_codes[raw]), missing
