@@ -123,6 +123,21 @@ def test_sample_weight_forwarding():
         HardLabelStudent(KNeighborsClassifier()).fit(X, logits.argmax(axis=1), sample_weight=w)
     # Without sample_weight these estimators work.
     LogitRegressorStudent(KNeighborsRegressor()).fit_soft(X, targets)
+    # A Pipeline passes the weights to its final step.
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    piped = LogitRegressorStudent(
+        make_pipeline(StandardScaler(), DecisionTreeRegressor(max_depth=1, random_state=0))
+    ).fit_soft(X, targets, sample_weight=w)
+    only_first_piped = LogitRegressorStudent(
+        make_pipeline(StandardScaler(), DecisionTreeRegressor(max_depth=1, random_state=0))
+    ).fit_soft(X[:50], targets.take(np.arange(50)))
+    np.testing.assert_array_equal(piped.predict(X), only_first_piped.predict(X))
+    with pytest.raises(TypeError, match="Pipeline.fit does not accept it"):
+        HardLabelStudent(make_pipeline(StandardScaler(), KNeighborsClassifier())).fit(
+            X, logits.argmax(axis=1), sample_weight=w
+        )
 
 
 def test_value_regressor_blends_y_by_alpha():
