@@ -20,12 +20,6 @@ def _as_table_like(chunk, X):
         return chunk
     import pandas as pd
 
-    chunk = np.asarray(chunk)
-    if chunk.ndim != 2 or chunk.shape[1] != X.shape[1]:
-        raise ValueError(
-            f"The sampler returned rows of shape {chunk.shape}, but X has {X.shape[1]} columns. "
-            "A sampler must return rows with the columns it was fitted on."
-        )
     try:
         return pd.DataFrame(chunk, columns=X.columns).astype(X.dtypes)
     except (TypeError, ValueError) as exc:
@@ -85,8 +79,8 @@ def build_transfer_set(X, real_outputs, sampler, n_pseudo, *, label, chunk_rows,
     start = n_real
     tic = time.perf_counter()
     for chunk in chunks:
-        chunk = _as_table_like(chunk, X)
         _check_chunk(chunk, start - n_real, n_pseudo, X.shape[1])
+        chunk = _as_table_like(chunk, X)
         seconds["sampling"] += time.perf_counter() - tic
 
         tic = time.perf_counter()

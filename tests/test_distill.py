@@ -262,6 +262,13 @@ def test_a_plain_object_is_a_sampler(binary_data, as_frame):
     with pytest.raises(ValueError, match="must return exactly n_samples rows"):
         fast_distiller(teacher, sampler=PlainSampler(extra_rows=3)).fit(X, y)
 
+    class WrongWidth(PlainSampler):
+        def sample(self, n):
+            return super().sample(n)[:, :-1]
+
+    with pytest.raises(ValueError, match="shape .* but X has 6 columns"):
+        fast_distiller(teacher, sampler=WrongWidth()).fit(X, y)
+
 
 def test_pseudo_rows_are_labeled_as_they_are_drawn(binary_data, monkeypatch):
     """Each chunk is labeled before the next is drawn: the chunks are never all held at once."""
