@@ -345,4 +345,11 @@ def check_weights(sample_weight, X):
     """Validated weights (None stays None): non-negative, finite, one per row."""
     if sample_weight is None:
         return None
-    return _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+    weights = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+    # scikit-learn >= 1.8 says this itself; older versions let all-zero weights through.
+    if len(weights) and not weights.any():
+        raise ValueError(
+            "Sample weights must contain at least one non-zero number; with all weights 0 no "
+            "row would count."
+        )
+    return weights
