@@ -14,9 +14,12 @@ from ._tables import concat_rows, is_dataframe
 from .samplers import iter_sampler_chunks
 
 
-def _as_table_like(chunk, X):
-    """A foreign sampler's numpy rows as a DataFrame with X's columns and dtypes."""
-    if not is_dataframe(X) or is_dataframe(chunk):
+def _in_container_of(chunk, X):
+    """A sampler's rows in X's container: an array for an array, a DataFrame with X's columns
+    and dtypes for a DataFrame (a user's sampler may return either)."""
+    if not is_dataframe(X):
+        return chunk.to_numpy() if is_dataframe(chunk) else chunk
+    if is_dataframe(chunk):
         return chunk
     import pandas as pd
 
@@ -80,7 +83,7 @@ def build_transfer_set(X, real_outputs, sampler, n_pseudo, *, label, chunk_rows,
     tic = time.perf_counter()
     for chunk in chunks:
         _check_chunk(chunk, start - n_real, n_pseudo, X.shape[1])
-        chunk = _as_table_like(chunk, X)
+        chunk = _in_container_of(chunk, X)
         seconds["sampling"] += time.perf_counter() - tic
 
         tic = time.perf_counter()
@@ -97,7 +100,7 @@ def build_transfer_set(X, real_outputs, sampler, n_pseudo, *, label, chunk_rows,
         seconds["labeling"] += time.perf_counter() - tic
 
         tic = time.perf_counter()
-        if is_dataframe(chunk):
+        if is_dataframe(X):
             frames.append(chunk)
         else:
             if X_transfer is None:

@@ -575,3 +575,19 @@ def test_the_default_sampler_and_alpha_depend_on_the_student(binary_data):
         fast_distiller(
             teacher, student=SoftLogisticRegression(), include_original=False
         ).fit(X, y)
+
+
+def test_a_sampler_returning_a_dataframe_for_numpy_input(binary_data):
+    import pandas as pd
+
+    X, y = binary_data
+
+    class FrameSampler(PlainSampler):
+        def sample(self, n):
+            return pd.DataFrame(super().sample(n))
+
+    teacher = LogisticRegression().fit(X, y)
+    model = fast_distiller(teacher, student=RecordingStudent(), sampler=FrameSampler()).fit(X, y)
+    assert isinstance(model.student_.X_, np.ndarray)
+    np.testing.assert_array_equal(model.student_.X_[: len(X)], X)  # real rows kept, in order
+    np.testing.assert_allclose(model.student_.X_[len(X) :], X + 0.01)
