@@ -65,7 +65,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             Interval(Integral, 0, None, closed="left"),
             Interval(Real, 0, None, closed="left"),
         ],
-        "temperature": [Interval(Real, 0, None, closed="neither")],
+        # T >= 1 softens the teacher (Hinton et al.); T < 1 would sharpen it while the T²
+        # factor shrinks the soft gradients, and the student learned almost nothing.
+        "temperature": [Interval(Real, 1, None, closed="left")],
         "alpha": [Interval(Real, 0, 1, closed="both"), StrOptions({"default"})],
         "include_original": ["boolean"],
         "response_method": [StrOptions(set(RESPONSE_METHODS))],
@@ -382,8 +384,12 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         Pseudo rows to draw: an int is a count, a float a multiple of ``len(X)``. More rows
         helped up to the largest value measured (20); labeling and training time grow with
         it.
-    temperature : float, default=1.0
-        Softening temperature ``T`` used while training; the student predicts at ``T = 1``.
+    temperature : float >= 1, default=1.0
+        Softening temperature ``T`` (Hinton et al., 2015): while training, the teacher's and
+        the student's logits are divided by ``T`` and the soft term is scaled by ``T²``; the
+        student is deployed at ``T = 1``. ``T = 1`` matches the teacher's probabilities as
+        they are; larger values spread the teacher's knowledge over the unlikely classes.
+        Values below 1 (which would sharpen rather than soften) and infinity are refused.
     alpha : float or "default", default="default"
         Weight of the cross-entropy with the true labels on the real rows (when ``y`` is
         given); the soft term gets ``1 - alpha``. "default" is the value measured best for the

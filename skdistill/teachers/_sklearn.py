@@ -66,9 +66,19 @@ def allow_nan_of(estimator):
 
 
 def check_task_matches(estimator, task):
-    """ValueError when a regressor is used for classification or the other way round."""
+    """ValueError when a regressor is used for classification or the other way round;
+    TypeError for a teacher that is neither (an outlier detector, a clusterer, ...)."""
     kind = estimator_type(unwrap_frozen(estimator))
     name = type(estimator).__name__
+    if kind not in (None, "classifier", "regressor"):
+        # An outlier detector's or a clusterer's predict is not a class or a value to learn.
+        wanted = "classifier" if task == "classification" else "regressor"
+        raise TypeError(
+            f"The teacher {name} is a {kind.replace('_', ' ')}, not a {wanted}: its outputs "
+            f"are not {task} outputs, so there is nothing to distil for {task}. Pass a fitted "
+            f"{wanted}, or wrap a function that gives the outputs you want in "
+            "skdistill.teachers.CallableTeacher."
+        )
     if task == "classification" and kind == "regressor":
         raise ValueError(
             f"The teacher {name} is a regressor, but classification was asked for. Use "
