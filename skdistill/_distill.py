@@ -24,6 +24,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._checks import check_columns_match_teacher
 from ._defaults import default_alpha, default_sampler
 from ._labeling import label_rows
 from ._tables import check_finite_table, is_dataframe, numeric_values, rows_at
@@ -33,6 +34,7 @@ from .samplers import check_sampler
 from .students import SoftMLPClassifier, SoftMLPRegressor, as_student
 from .teachers import as_teacher
 from .teachers._base import RESPONSE_METHODS
+from .teachers._resolve import is_fitted_teacher
 
 _MAX_SEED = np.iinfo(np.int32).max
 # Pseudo rows are drawn in chunks of a fixed size, so that they do not depend on batch_size
@@ -115,12 +117,36 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         self.verbose = verbose
 
     def __sklearn_clone__(self):
-        # scikit-learn's clone would hand back an unfitted copy of the teacher, and
-        # GridSearchCV would then refit it (or fail). The teacher is never modified by fit
-        # (an unfitted one is cloned before fitting), so sharing the object is safe.
+        # scikit-learn's clone would hand back an unfitted copy of a fitted teacher, and
+        # GridSearchCV would then refit it (or fail). A fitted teacher is never modified (fit
+        # only reads it, and set_params refuses teacher__* for it), so sharing it is safe. An
+        # unfitted teacher is cloned as usual, so that teacher__* parameters set on the clone
+        # (GridSearchCV does that) never reach the user's object.
         params = self.get_params(deep=False)
         teacher = params.pop("teacher")
+        if not is_fitted_teacher(teacher):
+            teacher = clone(teacher, safe=False)
         return type(self)(teacher, **{k: clone(v, safe=False) for k, v in params.items()})
+
+    def set_params(self, **params):
+        """Set the parameters of this estimator (see scikit-learn's ``set_params``).
+
+        ``teacher__<param>`` reaches the teacher only when it is unfitted (``fit`` then trains
+        a clone of it on ``(X, y)``, so GridSearchCV can search its parameters). A fitted
+        teacher is used as it is and never refit, so its parameters cannot change anything:
+        setting them raises a ValueError rather than silently mutating the fitted model.
+        """
+        nested = sorted(k for k in params if k.startswith("teacher__"))
+        teacher = params.get("teacher", self.teacher)
+        if nested and is_fitted_teacher(teacher):
+            raise ValueError(
+                f"Cannot set {', '.join(nested)}: the teacher {type(teacher).__name__} is "
+                "fitted, and a fitted teacher is used as it is and never refit, so its "
+                "parameters cannot change the distillation (and the fitted model would be "
+                "mutated). To search the teacher's parameters, pass an unfitted teacher: fit "
+                "trains a clone of it on (X, y)."
+            )
+        return super().set_params(**params)
 
     # ----------------------------------------------------------------------------------------
     # fit
@@ -137,6 +163,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         raise NotImplementedError
 
     def _check_X(self, X, adapter, *, reset):
+        check_columns_match_teacher(X, adapter)
         if is_dataframe(X):
             validate_data(self, X, reset=reset, skip_check_array=True)
             if len(X) == 0:
@@ -368,7 +395,10 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         XGBoost model or Booster, any object with ``predict_proba`` / ``decision_function`` /
         ``predict``, a :class:`~skdistill.teachers.CallableTeacher`, or a
         ``sklearn.frozen.FrozenEstimator``. An unfitted estimator is fitted on ``(X, y)``
-        inside ``fit`` (on a clone; the object you pass is never modified).
+        inside ``fit`` (on a clone; the object you pass is never modified), and its
+        ``teacher__*`` parameters can be searched; a fitted teacher's cannot be set (it is
+        never refit). A DataFrame must have the columns the teacher was fitted with, in its
+        order.
     student : estimator, default=None
         The model to train: one of :mod:`skdistill.students`, any scikit-learn regressor
         (it learns the teacher's logits) or a classifier (it learns the teacher's argmax, with

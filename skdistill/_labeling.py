@@ -11,10 +11,17 @@ import numpy as np
 from joblib import Parallel, delayed
 
 from ._tables import take_rows
+from .teachers._base import TeacherOutputError
 
 
-def _chunk_outputs(adapter, X_chunk):
-    return adapter.outputs(X_chunk)
+def _chunk_outputs(adapter, X_chunk, start, n_rows):
+    try:
+        return adapter.outputs(X_chunk)
+    except TeacherOutputError as exc:
+        stop = start + len(X_chunk)
+        raise TeacherOutputError(
+            f"{exc} [in the chunk of rows {start:,} to {stop:,} of the {n_rows:,} being labeled]"
+        ) from None
 
 
 def label_rows(adapter, X, *, batch_size, n_jobs=None, verbose=0, out=None):
@@ -38,7 +45,9 @@ def label_rows(adapter, X, *, batch_size, n_jobs=None, verbose=0, out=None):
     """
     n_rows = len(X)
     starts = range(0, n_rows, batch_size)
-    tasks = (delayed(_chunk_outputs)(adapter, take_rows(X, s, s + batch_size)) for s in starts)
+    tasks = (
+        delayed(_chunk_outputs)(adapter, take_rows(X, s, s + batch_size), s, n_rows) for s in starts
+    )
     results = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
     tic = time.perf_counter()
     for i, (start, outputs) in enumerate(zip(starts, results, strict=True)):

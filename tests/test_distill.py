@@ -278,9 +278,9 @@ def test_pseudo_rows_are_labeled_as_they_are_drawn(binary_data, monkeypatch):
     events = []
     original_outputs = _labeling._chunk_outputs
 
-    def spy_outputs(adapter, X_chunk):
+    def spy_outputs(adapter, X_chunk, *args):
         events.append("label")
-        return original_outputs(adapter, X_chunk)
+        return original_outputs(adapter, X_chunk, *args)
 
     class LoggingSampler(PlainSampler):
         def sample(self, n):
@@ -309,9 +309,9 @@ def test_labeling_runs_in_chunks_of_batch_size(binary_data, monkeypatch):
 
     original = _labeling._chunk_outputs
 
-    def spy(adapter, X_chunk):
+    def spy(adapter, X_chunk, *args):
         seen.append(len(X_chunk))
-        return original(adapter, X_chunk)
+        return original(adapter, X_chunk, *args)
 
     monkeypatch.setattr(_labeling, "_chunk_outputs", spy)
     model.fit(X, y)

@@ -1,5 +1,6 @@
 """What the distillers refuse or report rather than answering wrongly (issue 12)."""
 
+import numpy as np
 import pytest
 from lightgbm import LGBMClassifier
 from sklearn.cluster import KMeans
@@ -61,3 +62,120 @@ def test_outlier_detectors_and_clusterers_are_refused(distiller, teacher):
     teacher = teacher.fit(X)
     with pytest.raises(TypeError, match=r"not a (classifier|regressor)"):
         distiller(teacher, n_samples=1.0).fit(X)
+
+
+# -- item 1: a DataFrame's columns are the teacher's, in its order -----------------------------
+
+
+def fast_regressor(teacher, **kwargs):
+    from sklearn.tree import DecisionTreeRegressor
+
+    kwargs = {"student": DecisionTreeRegressor(max_depth=3), "n_samples": 0.5, **kwargs}
+    return DistilledRegressor(teacher, random_state=0, **kwargs)
+
+
+def _frame(n=200, seed=0):
+    pd = pytest.importorskip("pandas")
+    X, y = make_regression(n_samples=n, n_features=4, random_state=seed)
+    return pd.DataFrame(X, columns=["med inc", "age", "rooms", "lat"]), y
+
+
+def _teachers(X, y):
+    import lightgbm as lgb
+    import xgboost as xgb
+    from sklearn.base import clone
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    Xx = X.rename(columns=lambda c: c.replace(" ", "_"))  # XGBoost refuses spaces
+    gbm = lgb.LGBMRegressor(n_estimators=5, verbose=-1)
+    return {
+        "lgbm": (clone(gbm).fit(X, y), X),
+        "booster": (lgb.train({"verbose": -1}, lgb.Dataset(X, y), 5), X),
+        "lgbm pipeline": (make_pipeline(clone(gbm)).fit(X, y), X),
+        "xgb": (xgb.XGBRegressor(n_estimators=5).fit(Xx, y), Xx),
+        "xgb booster": (xgb.train({}, xgb.DMatrix(Xx, y), 5), Xx),
+        "sklearn": (Ridge().fit(X, y), X),
+        "pipeline": (make_pipeline(StandardScaler(), Ridge()).fit(X, y), X),
+    }
+
+
+TEACHER_KINDS = ["lgbm", "booster", "lgbm pipeline", "xgb", "xgb booster", "sklearn", "pipeline"]
+
+
+@pytest.mark.parametrize("kind", TEACHER_KINDS)
+def test_reordered_columns_are_refused_at_fit(kind):
+    X, y = _frame()
+    teacher, X = _teachers(X, y)[kind]
+    reversed_ = X[X.columns[::-1]]
+    model = fast_regressor(teacher)
+    with pytest.raises(ValueError, match=r"another order: column 0 of X is 'lat'") as info:
+        model.fit(reversed_, y)
+    assert f"X = X[{list(X.columns)!r}]" in str(info.value)
+    model.fit(X, y)  # the teacher's order works
+    with pytest.raises(ValueError, match="another order|same order"):
+        model.predict(reversed_)
+
+
+@pytest.mark.parametrize("kind", ["lgbm", "booster", "xgb", "sklearn"])
+def test_unknown_columns_are_refused(kind):
+    X, y = _frame()
+    teacher, X = _teachers(X, y)[kind]
+    renamed = X.rename(columns={X.columns[2]: "other"})
+    with pytest.raises(ValueError, match=r"names are not the teacher's: column 2 of X is 'other'.*missing"):
+        fast_regressor(teacher).fit(renamed, y)
+
+
+def test_numpy_fitted_lightgbm_takes_any_columns():
+    # LightGBM names a numpy array's columns Column_0, ...: those are not names to check.
+    import lightgbm as lgb
+
+    X, y = _frame()
+    teacher = lgb.LGBMRegressor(n_estimators=5, verbose=-1).fit(X.to_numpy(), y)
+    booster = lgb.train({"verbose": -1}, lgb.Dataset(X.to_numpy(), y), 5)
+    for t in (teacher, booster):
+        fast_regressor(t).fit(X, y).predict(X)
+        fast_regressor(t).fit(X.to_numpy(), y)
+
+
+# -- item 4: teacher__* parameters -----------------------------------------------------------
+
+
+def test_fitted_teacher_params_cannot_be_set_and_the_teacher_is_never_mutated(binary, lgbm):
+    from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = binary
+    before = lgbm.get_params()
+    model = tree_distiller(lgbm)
+    assert clone(model).teacher is lgbm  # a fitted teacher is shared, never refit
+    with pytest.raises(ValueError, match=r"teacher__num_leaves.*fitted.*pass an unfitted"):
+        model.set_params(teacher__num_leaves=2)
+    search = GridSearchCV(model, {"teacher__num_leaves": [2, 31]}, cv=2)
+    with pytest.raises(ValueError, match="never refit"):
+        search.fit(X, y)
+    assert lgbm.get_params() == before
+    model.set_params(n_samples=2.0, teacher=lgbm)  # other parameters are fine
+
+
+def test_unfitted_teacher_params_are_searched_on_clones(binary):
+    from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.utils.validation import check_is_fitted
+
+    X, y = binary
+    teacher = LGBMClassifier(n_estimators=10, verbose=-1, n_jobs=1)
+    before = teacher.get_params()
+    model = tree_distiller(teacher, sampler=None)
+    assert clone(model).teacher is not teacher
+    search = GridSearchCV(
+        model, {"teacher__num_leaves": [2, 31], "teacher__n_estimators": [1, 30]}, cv=2
+    )
+    search.fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert len(set(np.round(scores, 6))) > 1  # the candidates differ
+    assert search.best_estimator_.teacher_.get_params()["num_leaves"] in (2, 31)
+    assert teacher.get_params() == before  # the user's object is unchanged, and unfitted
+    with pytest.raises(Exception, match="not fitted|Need to call fit"):
+        check_is_fitted(teacher)

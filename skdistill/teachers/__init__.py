@@ -5,7 +5,7 @@ with ``predict_proba`` / ``decision_function`` / ``predict``, or a callable) in 
 :class:`TeacherAdapter` whose ``outputs(X)`` the distillers label the transfer set with.
 """
 
-from ._base import TeacherAdapter
+from ._base import TeacherAdapter, TeacherOutputError
 from ._callable import CallableTeacher
 from ._lightgbm import LightGBMTeacher
 from ._pipeline import PipelineTeacher
@@ -19,6 +19,7 @@ __all__ = [
     "PipelineTeacher",
     "SklearnTeacher",
     "TeacherAdapter",
+    "TeacherOutputError",
     "XGBoostTeacher",
     "as_teacher",
 ]

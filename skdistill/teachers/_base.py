@@ -8,6 +8,7 @@ predictions (regression). Subclasses only say where the raw numbers come from.
 import numpy as np
 from scipy.special import log_expit
 from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import _num_samples
 
 #: Probabilities are clipped here before the log, so a hard 0 gives a finite logit.
 PROBA_CLIP = 1e-12
@@ -23,6 +24,15 @@ RESPONSE_METHODS = (
     "raw_score",
     "output_margin",
 )
+
+
+class TeacherOutputError(ValueError):
+    """The teacher's outputs cannot be used: wrong number of rows, not finite, or
+    "probabilities" outside [0, 1]."""
+
+
+#: Probabilities this far outside [0, 1] are float noise; beyond it they are an error.
+PROBA_TOLERANCE = 1e-6
 
 
 class TeacherAdapter:
@@ -144,6 +154,7 @@ class TeacherAdapter:
         """
         config = self._fitted_config()
         out = np.ascontiguousarray(self._outputs(X, config), dtype=np.float64)
+        self._check_outputs(out, _num_samples(X))
         if self.task == "classification":
             classes = config["classes_"]
             if out.ndim != 2 or (classes is not None and out.shape[1] != len(classes)):
@@ -154,6 +165,22 @@ class TeacherAdapter:
                     "classes."
                 )
         return out
+
+    def _check_outputs(self, out, n_rows):
+        name = type(self.estimator).__name__
+        if out.ndim == 0 or out.shape[0] != n_rows:
+            raise TeacherOutputError(
+                f"The teacher {name} returned {out.shape[0] if out.ndim else 'a scalar'} rows of "
+                f"outputs for {n_rows} rows of X; it must return exactly one row of outputs per "
+                "input row."
+            )
+        if not np.isfinite(out).all():
+            bad = np.flatnonzero(~np.isfinite(out).reshape(n_rows, -1).all(axis=1))
+            raise TeacherOutputError(
+                f"The teacher {name} returned NaN or infinite outputs for {len(bad)} of "
+                f"{n_rows} rows (the first at row {bad[0]}). Its outputs are the student's "
+                "targets and must be finite: check the teacher on those rows."
+            )
 
     def _fitted_config(self):
         if not self.is_fitted:
@@ -180,6 +207,14 @@ class TeacherAdapter:
     @property
     def feature_names_in_(self):
         return self._get("feature_names_in_")
+
+    def feature_name_of(self, column):
+        """The name the teacher stores for a column named ``column`` of a DataFrame.
+
+        ``feature_names_in_`` holds the stored names; LightGBM changes some (spaces become
+        underscores), so compare ``[adapter.feature_name_of(c) for c in X.columns]`` with it.
+        """
+        return str(column)
 
     @property
     def response_method_(self):
@@ -270,8 +305,19 @@ def ovr_margins_to_logits(margins, scale=1.0):
 
 
 def proba_to_logits(proba):
-    """Log of probabilities clipped at 1e-12; a 1-D input is the positive-class probability."""
+    """Log of probabilities clipped at 1e-12; a 1-D input is the positive-class probability.
+
+    Values outside [0, 1] (beyond float noise) or NaN raise a TeacherOutputError rather than
+    being clipped into something that looks like probabilities.
+    """
     proba = np.asarray(proba, dtype=np.float64)
+    outside = ~((proba >= -PROBA_TOLERANCE) & (proba <= 1.0 + PROBA_TOLERANCE))
+    if outside.any():
+        raise TeacherOutputError(
+            f"The teacher's probabilities must lie in [0, 1], but {int(outside.sum())} values "
+            f"do not (e.g. {proba[outside][0]!r}). If the teacher returns scores or logits, "
+            "declare them as such: response_method='decision_function'."
+        )
     if proba.ndim == 1:
         proba = np.column_stack([1.0 - proba, proba])
     return np.log(np.clip(proba, PROBA_CLIP, 1.0))

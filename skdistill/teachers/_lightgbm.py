@@ -41,6 +41,11 @@ RANKING_OBJECTIVES = frozenset({"lambdarank", "rank_xendcg"})
 CUSTOM = "custom"  # a callable objective: the booster records none
 
 
+def lightgbm_feature_name(column):
+    """The name LightGBM stores for a DataFrame column (spaces become underscores)."""
+    return str(column).replace(" ", "_")
+
+
 def is_lightgbm_booster(obj):
     return type(obj).__name__ == "Booster" and type(obj).__module__.startswith("lightgbm")
 
@@ -149,6 +154,10 @@ class LightGBMTeacher(TeacherAdapter):
     def _allow_nan_unfitted(self):
         return True
 
+    def feature_name_of(self, column):
+        # LightGBM stores a column name with its spaces replaced by underscores.
+        return lightgbm_feature_name(column)
+
     def _fit(self, X, y, sample_weight):
         if self._is_booster:
             raise TypeError(
@@ -161,18 +170,13 @@ class LightGBMTeacher(TeacherAdapter):
         model = self._model
         booster = self._booster()
         objective, params = parse_objective(booster)
-        if self._is_booster:
-            names = booster.feature_name()
-            auto = [f"Column_{i}" for i in range(len(names))]
-            common = {
-                "n_features_in_": booster.num_feature(),
-                "feature_names_in_": None if names == auto else names,
-            }
-        else:
-            common = {
-                "n_features_in_": getattr(model, "n_features_in_", None),
-                "feature_names_in_": getattr(model, "feature_names_in_", None),
-            }
+        # LightGBM names the columns of a numpy array Column_0, Column_1, ...: no names.
+        names = booster.feature_name()
+        auto = [f"Column_{i}" for i in range(len(names))]
+        common = {
+            "n_features_in_": booster.num_feature(),
+            "feature_names_in_": None if names == auto else names,
+        }
         common.update(allow_nan=True, objective=objective, sigmoid=float(params.get("sigmoid", 1)))
         requested = self.response_method
         if self.task == "regression":

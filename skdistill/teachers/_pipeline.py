@@ -8,6 +8,7 @@ the margins of the transformed rows.
 import numpy as np
 
 from ._base import TeacherAdapter
+from ._lightgbm import lightgbm_feature_name
 from ._sklearn import (
     allow_nan_of,
     check_task_matches,
@@ -70,6 +71,13 @@ class PipelineTeacher(TeacherAdapter):
     def _allow_nan_unfitted(self):
         return allow_nan_of(self._pipeline)
 
+    def feature_name_of(self, column):
+        # The Pipeline's feature names are its first step's: LightGBM's when it comes first.
+        first = unwrap_frozen(self._pipeline.steps[0][1])
+        if type(first).__module__.startswith("lightgbm"):
+            return lightgbm_feature_name(column)
+        return str(column)
+
     _encoded_classes = None  # labels of y when the final step needs codes 0..k-1
 
     def _fit(self, X, y, sample_weight):
@@ -93,5 +101,6 @@ class PipelineTeacher(TeacherAdapter):
         return config
 
     def _outputs(self, X, config):
-        Xt = self._pipeline[:-1].transform(X)
+        pipe = self._pipeline
+        Xt = pipe[:-1].transform(X) if len(pipe.steps) > 1 else X  # a one-step Pipeline
         return config["final"]._outputs(Xt, config["final"]._config)

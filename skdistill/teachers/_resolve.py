@@ -4,7 +4,7 @@ from ._base import TeacherAdapter, check_response_method, check_task
 from ._callable import CallableAdapter, CallableTeacher
 from ._lightgbm import LightGBMTeacher
 from ._pipeline import PipelineTeacher
-from ._sklearn import SklearnTeacher, unwrap_frozen
+from ._sklearn import SklearnTeacher, is_fitted_sklearn_style, unwrap_frozen
 from ._xgboost import XGBoostTeacher
 
 _FAMILIES = {"lightgbm": LightGBMTeacher, "xgboost": XGBoostTeacher}
@@ -23,6 +23,18 @@ def _final_step(estimator):
     from sklearn.pipeline import Pipeline
 
     return unwrap_frozen(estimator.steps[-1][1]) if isinstance(estimator, Pipeline) else None
+
+
+def is_fitted_teacher(teacher):
+    """Whether ``teacher`` can give outputs as it is (without building an adapter).
+
+    Boosters, callables, FrozenEstimator and objects without scikit-learn's ``fit`` and
+    ``get_params`` are fitted by definition; an estimator is fitted when ``check_is_fitted``
+    says so.
+    """
+    if isinstance(teacher, TeacherAdapter):
+        return teacher.is_fitted
+    return is_fitted_sklearn_style(teacher)
 
 
 def as_teacher(teacher, *, task="classification", response_method="auto"):
