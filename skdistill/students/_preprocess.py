@@ -164,22 +164,51 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
         if self.numeric:  # a table may be all categorical
             self.numeric_encoder_ = NumericTableEncoder(scale=self.scale, clip=self.clip)
             self.numeric_encoder_.fit(self._numeric_block(X))
-        self.categories_, self.has_missing_ = [], []
-        self._lookups, self._indexes, self._dtype_codes = [], [], []
+        self.categories_, self.has_missing_, dtypes = [], [], []
         for name in self.categorical:
             column = X[name]
             values = column.to_numpy(dtype=object)
-            categories = _sorted_categories(values)
-            self.categories_.append(categories)
+            self.categories_.append(_sorted_categories(values))
             self.has_missing_.append(bool(pd.isna(values).any()))
-            self._indexes.append(pd.Index(categories))
-            self._lookups.append({c: i for i, c in enumerate(categories)})
             # A pandas categorical column keeps its dtype at predict time: map its codes once.
             dtype = column.dtype if isinstance(column.dtype, pd.CategoricalDtype) else None
-            codes = None if dtype is None else self._indexes[-1].get_indexer(dtype.categories)
-            self._dtype_codes.append((dtype, codes))
+            dtypes.append(dtype)
+        self._build_lookups(dtypes)
         self.n_features_in_ = X.shape[1]
         return self
+
+    def _build_lookups(self, dtypes):
+        """The per-column lookups of ``categories_`` (pandas objects, rebuilt after loading)."""
+        import pandas as pd
+
+        self._lookups, self._indexes, self._dtype_codes = [], [], []
+        for categories, dtype in zip(self.categories_, dtypes, strict=True):
+            self._indexes.append(pd.Index(categories))
+            self._lookups.append({c: i for i, c in enumerate(categories)})
+            codes = None if dtype is None else self._indexes[-1].get_indexer(dtype.categories)
+            self._dtype_codes.append((dtype, codes))
+
+    def __getstate__(self):
+        # skops stores no pandas objects: keep the fitted dtypes as plain lists, rebuild the
+        # lookups on load.
+        state = dict(super().__getstate__())  # object's is the live __dict__
+        caches = state.pop("_lookups", None), state.pop("_indexes", None)
+        dtype_codes = state.pop("_dtype_codes", None)
+        if caches[0] is not None:
+            state["_dtypes"] = [
+                None if d is None else (list(d.categories), bool(d.ordered)) for d, _ in dtype_codes
+            ]
+        return state
+
+    def __setstate__(self, state):
+        import pandas as pd
+
+        dtypes = state.pop("_dtypes", None)
+        super().__setstate__(state)
+        if dtypes is not None:
+            self._build_lookups(
+                [None if d is None else pd.CategoricalDtype(d[0], ordered=d[1]) for d in dtypes]
+            )
 
     def _codes(self, j, column):
         """Codes of one column among ``categories_[j]`` (-1: missing or unseen), and the
