@@ -61,7 +61,7 @@ def add_parser(commands):
         metavar="X",
         help="pseudo rows, as a multiple of the training rows (20)",
     )
-    p.add_argument("--temperature", type=o.positive_float, default=1.0, help="softening (1.0)")
+    p.add_argument("--temperature", type=o.temperature, default=1.0, help="softening (1.0)")
     p.add_argument(
         "--test-size",
         type=o.fraction,

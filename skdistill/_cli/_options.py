@@ -27,10 +27,11 @@ def seed(text):
     return value
 
 
-def positive_float(text):
+def temperature(text):
+    """A distillation temperature: a finite number >= 1 (below 1 sharpens, see the guide)."""
     value = _number(float, text, "a number")
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    if not 1 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number >= 1, got {text}")
     return value
 
 

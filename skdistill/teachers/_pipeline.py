@@ -19,7 +19,7 @@ from ._sklearn import (
 
 
 class PipelineTeacher(TeacherAdapter):
-    """Adapter for ``Pipeline([... transformers ..., ("gbm", LGBMClassifier())])`` and the like.
+    """Adapter for a Pipeline of transformers ending in a LightGBM or XGBoost model.
 
     The margins equal ``pipe[-1].predict(pipe[:-1].transform(X), raw_score=True)`` (LightGBM)
     or ``output_margin=True`` (XGBoost), converted to logits as for the bare model.
