@@ -19,7 +19,7 @@ from skdistill.students import SoftTreeClassifier
 
 X, y = load_magic_gamma(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
-    X, y, train_size=5000, test_size=5000, random_state=0
+    X, y, train_size=3000, test_size=4000, random_state=0
 )
 teacher = LGBMClassifier(n_estimators=200, verbose=-1, random_state=0).fit(X_train, y_train)
 
@@ -34,7 +34,7 @@ samplers = {
 fidelity = {}
 for name, sampler in samplers.items():
     model = DistilledClassifier(teacher, student=SoftTreeClassifier(max_depth=8),
-                                sampler=sampler, n_samples=4.0, random_state=0)  # fmt: skip
+                                sampler=sampler, n_samples=2.0, random_state=0)  # fmt: skip
     model.fit(X_train, y_train)
     fidelity[name] = fidelity_score(teacher.predict(X_test), model.predict(X_test))
     print(f"{name:14s} fidelity {fidelity[name]:.3f}  accuracy {model.score(X_test, y_test):.3f}")

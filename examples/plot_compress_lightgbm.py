@@ -27,10 +27,10 @@ teacher.fit(X_train, y_train)
 # %%
 # Distil it into one tree
 # -----------------------
-# ``n_samples=5.0`` draws five pseudo rows per training row (MUNGE, the tree's default
+# ``n_samples=2.0`` draws two pseudo rows per training row (MUNGE, the tree's default
 # sampler); the teacher labels them with its logits.
 model = DistilledClassifier(
-    teacher, student=SoftTreeClassifier(max_depth=8), n_samples=5.0, random_state=0
+    teacher, student=SoftTreeClassifier(max_depth=8), n_samples=2.0, random_state=0
 )
 model.fit(X_train, y_train)
 direct = SoftTreeClassifier(max_depth=8, random_state=0).fit(X_train, y_train)
