@@ -71,6 +71,7 @@ def _skip_metadata_requests(app, what, name, obj, skip, options):
 def setup(app):
     app.connect("autodoc-skip-member", _skip_metadata_requests)
 
+
 myst_heading_anchors = 3
 suppress_warnings = ["myst.header"]  # pages start at "#", sub-pages may skip a level
 
