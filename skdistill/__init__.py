@@ -6,6 +6,7 @@ label it with the teacher's soft outputs at a temperature and train a small stud
 
 from ._distill import DistilledClassifier, DistilledRegressor
 from ._targets import SoftTargets
+from ._transfer import TransferSet
 
 __version__ = "0.1.0"
-__all__ = ["DistilledClassifier", "DistilledRegressor", "SoftTargets", "__version__"]
+__all__ = ["DistilledClassifier", "DistilledRegressor", "SoftTargets", "TransferSet", "__version__"]

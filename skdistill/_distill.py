@@ -26,12 +26,13 @@ from sklearn.utils.validation import (
 
 from ._checks import check_columns_match_teacher
 from ._defaults import default_alpha, default_sampler
+from ._holdout import check_holdout, payoff, split_holdout, warn_if_no_payoff
 from ._labeling import label_rows
+from ._sizing import candidates_table, choose, default_ladder, describe, fit_candidate
 from ._tables import check_finite_table, is_dataframe, numeric_values, rows_at
-from ._targets import SoftTargets
-from ._transfer import build_transfer_set
+from ._transfer import TransferSet, build_transfer_set
 from .samplers import check_sampler
-from .students import SoftMLPClassifier, SoftMLPRegressor, as_student
+from .students import as_student
 from .teachers import as_teacher
 from .teachers._base import RESPONSE_METHODS
 from .teachers._resolve import is_fitted_teacher
@@ -40,6 +41,14 @@ _MAX_SEED = np.iinfo(np.int32).max
 # Pseudo rows are drawn in chunks of a fixed size, so that they do not depend on batch_size
 # (which only sets the labeling chunks): the same random_state gives the same rows.
 _SAMPLING_CHUNK_ROWS = 65_536
+# Held-out fraction of the real rows when the student is sized (holdout="auto").
+_SIZING_HOLDOUT = 0.1
+_BUDGET_KEYS = {"max_bytes", "max_latency_us"}
+_EMPTY_TRANSFER_SET = (
+    "The transfer set is empty: include_original=False and no pseudo rows (the default "
+    "sampler of a GBM or linear student draws none). Set include_original=True, or a sampler "
+    "with n_samples > 0."
+)
 
 
 def _seed_from(rng):
@@ -61,7 +70,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
 
     _parameter_constraints = {
         "teacher": "no_validation",  # as_teacher says what a usable teacher is
-        "student": [HasMethods(["fit"]), None],
+        "student": [HasMethods(["fit"]), list, None],
         "sampler": [HasMethods(["fit", "sample"]), StrOptions({"default"}), None],
         "n_samples": [
             Interval(Integral, 0, None, closed="left"),
@@ -72,6 +81,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         "temperature": [Interval(Real, 1, None, closed="left")],
         "alpha": [Interval(Real, 0, 1, closed="both"), StrOptions({"default"})],
         "include_original": ["boolean"],
+        "holdout": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
+        "tolerance": [Interval(Real, 0, None, closed="left")],
+        "budget": [dict, None],
         "response_method": [StrOptions(set(RESPONSE_METHODS))],
         "teacher_cv": ["cv_object", None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -95,6 +107,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         temperature=1.0,
         alpha="default",
         include_original=True,
+        holdout="auto",
+        tolerance=0.005,
+        budget=None,
         response_method="auto",
         teacher_cv=None,
         batch_size=10_000,
@@ -109,6 +124,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         self.temperature = temperature
         self.alpha = alpha
         self.include_original = include_original
+        self.holdout = holdout
+        self.tolerance = tolerance
+        self.budget = budget
         self.response_method = response_method
         self.teacher_cv = teacher_cv
         self.batch_size = batch_size
@@ -155,8 +173,39 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         if self.verbose:
             print(f"[skdistill] {message}", flush=True)
 
-    def _default_student(self):
-        raise NotImplementedError
+    def _candidates(self):
+        """The students to train: the default ladder, the user's list, or the one student."""
+        if self.student is None:
+            return default_ladder(self._task)
+        if isinstance(self.student, list):
+            return self.student
+        return [self.student]
+
+    def _check_sizing_params(self):
+        if isinstance(self.student, list):
+            if not self.student:
+                raise ValueError("student=[] holds no candidates; give at least one estimator.")
+            for candidate in self.student:
+                if not hasattr(candidate, "fit"):
+                    raise ValueError(
+                        f"Every candidate in student=[...] must be an estimator with fit; got "
+                        f"{type(candidate).__name__}."
+                    )
+        if self.budget is not None and not set(self.budget) <= _BUDGET_KEYS:
+            raise ValueError(
+                f"budget keys must be among {sorted(_BUDGET_KEYS)}; got {sorted(self.budget)}."
+            )
+        if self._holdout_fraction() == 0 and len(self._candidates()) > 1:
+            raise ValueError(
+                "Choosing among several students needs held-out rows, but holdout=0. Set "
+                "holdout (e.g. 0.1), or pass a single student to train just that one."
+            )
+
+    def _holdout_fraction(self):
+        """``holdout``, or for "auto": a tenth of the rows when sizing, none otherwise."""
+        if self.holdout != "auto":
+            return float(self.holdout)
+        return _SIZING_HOLDOUT if len(self._candidates()) > 1 else 0.0
 
     def _encode_y(self, y, adapter):
         """Check y against the teacher; return what the student's hard term needs."""
@@ -185,16 +234,22 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         return X
 
     def _check_student_takes_nan(self, X):
-        """Fail before the costly labeling when X has NaN that the student's tags refuse."""
+        """Fail before the costly labeling when X has NaN that a student's tags refuse."""
+        if self.student is None:  # the default students impute
+            return
+        for student in self._candidates():
+            self._check_takes_nan(student, X)
+
+    def _check_takes_nan(self, student, X):
         from sklearn.compose import ColumnTransformer
         from sklearn.pipeline import Pipeline
 
-        student = self.student
+        name = type(student).__name__
         # A Pipeline's tags do not say whether it takes NaN; its first step does.
         while isinstance(student, Pipeline):
             student = next((s for _, s in student.steps if s not in (None, "passthrough")), None)
         if (
-            student is None  # our default student imputes
+            student is None
             or not hasattr(student, "__sklearn_tags__")  # a plain object speaks at fit
             or isinstance(student, ColumnTransformer)  # its transformers decide
             or get_tags(student).input_tags.allow_nan
@@ -203,7 +258,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             return
         raise ValueError(
             f"X contains NaN, which the teacher accepts but the student "
-            f"{type(self.student).__name__} does not. Use a student of skdistill.students (they "
+            f"{name} does not. Use a student of skdistill.students (they "
             "impute and add missing indicators), or make the student a Pipeline that starts "
             "with sklearn.impute.SimpleImputer(add_indicator=True)."
         )
@@ -247,14 +302,18 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         return outputs
 
     def _sampler(self):
-        """The sampler to use: ``sampler``, or the default measured for the student."""
-        if isinstance(self.sampler, str):
-            return default_sampler(self.student)
-        return check_sampler(self.sampler)
+        """The sampler to use: ``sampler``, or the default measured for the students (the
+        MLP's when the candidates' defaults differ)."""
+        if not isinstance(self.sampler, str):
+            return check_sampler(self.sampler)
+        defaults = [default_sampler(c) for c in self._candidates()]
+        if len({type(d) for d in defaults}) == 1:
+            return defaults[0]
+        return default_sampler(None)
 
-    def _alpha(self):
-        """The hard-label weight: ``alpha``, or the default measured for the student."""
-        return default_alpha(self.student) if isinstance(self.alpha, str) else self.alpha
+    def _alpha(self, student):
+        """The hard-label weight: ``alpha``, or the default measured for ``student``."""
+        return default_alpha(student) if isinstance(self.alpha, str) else self.alpha
 
     def _fitted_sampler(self, sampler, X, rng):
         # safe=False: a user's sampler may be a plain object with only fit and sample.
@@ -269,96 +328,186 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight):
         rng = check_random_state(self.random_state)
+        self._check_sizing_params()
+        if isinstance(X, TransferSet):
+            transfer = self._check_transfer_set(X, y, sample_weight)
+        else:
+            transfer = self._build_transfer_set(X, y, sample_weight, rng)
+        tic = time.perf_counter()
+        self._train_students(transfer, _seed_from(rng))
+        training_time = time.perf_counter() - tic
+
+        self.teacher_ = transfer.teacher_adapter.estimator
+        self.teacher_adapter_ = transfer.teacher_adapter
+        self.sampler_ = transfer.sampler
+        self.n_transfer_samples_ = len(transfer) - (0 if self.include_original else transfer.n_real)
+        self.fit_times_ = {**transfer.fit_times, "training": training_time}
+        if transfer is X:  # a prebuilt transfer set: this fit labeled nothing
+            self.fit_times_.update(teacher_fit=0.0, sampling=0.0, labeling=0.0)
+        self._log(
+            "done: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.fit_times_.items() if v > 0)
+        )
+        return self
+
+    def _checked_inputs(self, X, y, sample_weight):
+        """X, y and sample_weight checked against the teacher, before any costly work."""
         adapter = as_teacher(self.teacher, task=self._task, response_method=self.response_method)
         X = self._check_X(X, adapter, reset=True)
-        n_real = len(X)
         if y is not None:
             y = column_or_1d(y, warn=True)
-            if len(y) != n_real:
-                raise ValueError(f"X has {n_real} rows but y has {len(y)}; they must match.")
+            if len(y) != len(X):
+                raise ValueError(f"X has {len(X)} rows but y has {len(y)}; they must match.")
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)
-
         self._check_student_takes_nan(X)
+        return adapter, X, y, sample_weight
 
+    def _split_holdout(self, X, y, sample_weight, rng):
+        """(kept, held-out) parts of (X, y, sample_weight); held-out is None without one."""
+        fraction = self._holdout_fraction()
+        if fraction == 0:
+            return (X, y, sample_weight), None
+        check_holdout(fraction, len(X), y, self._task)
+        kept, held = split_holdout(len(X), y, fraction, self._task, _seed_from(rng))
+
+        def part(idx):
+            return (
+                rows_at(X, idx),
+                None if y is None else y[idx],
+                None if sample_weight is None else sample_weight[idx],
+            )
+
+        return part(kept), part(held)
+
+    def _build_transfer_set(self, X, y, sample_weight, rng):
+        """Check the inputs, fit the teacher if needed, and label a :class:`TransferSet`."""
+        adapter, X, y, sample_weight = self._checked_inputs(X, y, sample_weight)
+        (X, y, sample_weight), held = self._split_holdout(X, y, sample_weight, rng)
         tic = time.perf_counter()
         fitted_here = not adapter.is_fitted
         adapter = self._fit_teacher(adapter, X, y, sample_weight)
         teacher_fit_time = time.perf_counter() - tic if fitted_here else 0.0
         y_codes = self._encode_y(y, adapter)
-
         sampler = self._sampler()
-        n_pseudo = self._n_pseudo(sampler, n_real)
-        n_kept = n_real if self.include_original else 0
-        if n_pseudo + n_kept == 0:
-            raise ValueError(
-                "The transfer set is empty: include_original=False and no pseudo rows (the "
-                "default sampler of a GBM or linear student draws none). Set "
-                "include_original=True, or a sampler with n_samples > 0."
-            )
+        n_pseudo = self._n_pseudo(sampler, len(X))
+        if n_pseudo == 0 and not self.include_original:
+            raise ValueError(_EMPTY_TRANSFER_SET)
         kwargs = {"batch_size": self.batch_size, "n_jobs": self.n_jobs, "verbose": self.verbose}
         tic = time.perf_counter()
-        real_outputs = None
-        if self.include_original:
-            self._log(f"labeling the {n_real:,} real rows with the teacher")
-            real_outputs = self._real_row_outputs(adapter, X, y, sample_weight, fitted_here)
-        labeling_time = time.perf_counter() - tic
-
-        self.sampler_ = None
-        sampling_time = 0.0
-        if n_pseudo == 0:
-            X_transfer, outputs = X, real_outputs
-        else:
+        self._log(f"labeling the {len(X):,} real rows with the teacher")
+        outputs = self._real_row_outputs(adapter, X, y, sample_weight, fitted_here)
+        holdout = self._holdout_fields(adapter, held, kwargs)
+        times = {"teacher_fit": teacher_fit_time, "labeling": time.perf_counter() - tic}
+        X_transfer, fitted_sampler, times["sampling"] = X, None, 0.0
+        if n_pseudo > 0:
             tic = time.perf_counter()
-            self.sampler_ = self._fitted_sampler(sampler, X, rng)
-            sampling_time = time.perf_counter() - tic
-            self._log(f"sampling and labeling {n_pseudo:,} pseudo rows around {n_real:,} real rows")
+            fitted_sampler = self._fitted_sampler(sampler, X, rng)
+            times["sampling"] = time.perf_counter() - tic
+            self._log(f"sampling and labeling {n_pseudo:,} pseudo rows around {len(X):,} rows")
             X_transfer, outputs, seconds = build_transfer_set(
                 X,
-                real_outputs,
-                self.sampler_,
+                outputs,
+                fitted_sampler,
                 n_pseudo,
                 label=lambda rows, out=None: label_rows(adapter, rows, out=out, **kwargs),
                 chunk_rows=_SAMPLING_CHUNK_ROWS,
                 random_state=_seed_from(rng),
             )
-            sampling_time += seconds["sampling"]
-            labeling_time += seconds["labeling"]
-        del real_outputs
-
-        # Only the real rows carry true targets; pseudo rows get "no label" (-1 / NaN).
-        n_unlabeled = len(X_transfer) - n_kept
-        hard = None
-        if y_codes is not None and self.include_original:
-            hard = np.concatenate([y_codes, np.full(n_unlabeled, self._no_label, y_codes.dtype)])
-        weights = None
-        if sample_weight is not None:
-            # Pseudo rows stand for the table as a whole: they get the mean real weight.
-            real_w = sample_weight if self.include_original else np.empty(0)
-            weights = np.concatenate([real_w, np.full(n_unlabeled, sample_weight.mean())])
-        targets = self._make_targets(outputs, hard, adapter)
-
-        tic = time.perf_counter()
-        student = self.student if self.student is not None else self._default_student()
-        student = _with_random_state(clone(student), _seed_from(rng))
-        self.student_ = as_student(student, task=self._task)
-        self._log(f"training the student {type(student).__name__} on {len(X_transfer):,} rows")
-        self.student_.fit_soft(X_transfer, targets, sample_weight=weights)
-        training_time = time.perf_counter() - tic
-
-        self.teacher_ = adapter.estimator
-        self.teacher_adapter_ = adapter
-        self.n_transfer_samples_ = len(X_transfer)
-        self.fit_times_ = {
-            "teacher_fit": teacher_fit_time,
-            "sampling": sampling_time,
-            "labeling": labeling_time,
-            "training": training_time,
-        }
-        self._log(
-            "done: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.fit_times_.items() if v > 0)
+            times["sampling"] += seconds["sampling"]
+            times["labeling"] += seconds["labeling"]
+        self._check_outputs(outputs)
+        return TransferSet(
+            task=self._task,
+            teacher=self.teacher,
+            teacher_adapter=adapter,
+            X=X_transfer,
+            outputs=outputs,
+            y=y_codes,
+            classes=getattr(self, "classes_", None),
+            sample_weight=sample_weight,
+            n_real=len(X),
+            sampler=fitted_sampler,
+            n_features_in_=self.n_features_in_,
+            feature_names_in_=getattr(self, "feature_names_in_", None),
+            fit_times=times,
+            **holdout,
         )
-        return self
+
+    def _holdout_fields(self, adapter, held, kwargs):
+        """The TransferSet's hold-out fields: rows, label codes, teacher outputs, weights."""
+        if held is None:
+            return {}
+        X_held, y_held, w_held = held
+        self._log(f"labeling the {len(X_held):,} held-out rows with the teacher")
+        return {
+            "X_holdout": X_held,
+            "y_holdout": None if y_held is None else self._codes_of(y_held),
+            "holdout_outputs": label_rows(adapter, X_held, **kwargs),
+            "holdout_weight": w_held,
+        }
+
+    def _check_transfer_set(self, transfer, y, sample_weight):
+        """A prebuilt transfer set must come from this distiller's teacher and task."""
+        if y is not None or sample_weight is not None:
+            raise ValueError(
+                "fit(transfer_set) takes the labels and weights from the transfer set; do not "
+                "pass y or sample_weight with it."
+            )
+        if transfer.task != self._task:
+            raise ValueError(
+                f"The transfer set is for {transfer.task}, but {type(self).__name__} does "
+                f"{self._task}. Build it with task={self._task!r}."
+            )
+        if transfer.teacher is not self.teacher:
+            raise ValueError(
+                "The transfer set was labeled by a different teacher object than this "
+                "distiller's. Give the distiller the transfer set's own teacher: "
+                f"{type(self).__name__}(transfer_set.teacher, ...).fit(transfer_set)."
+            )
+        if transfer.n_pseudo == 0 and not self.include_original:
+            raise ValueError(_EMPTY_TRANSFER_SET)
+        self.n_features_in_ = transfer.n_features_in_
+        if transfer.feature_names_in_ is not None:
+            self.feature_names_in_ = transfer.feature_names_in_
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        if transfer.classes is not None:
+            self.classes_ = transfer.classes
+        return transfer
+
+    def _train_students(self, transfer, seed):
+        """Train every candidate on the transfer set, choose one, and measure the payoff."""
+        names = [describe(c) for c in self._candidates()]
+        candidates = [_with_random_state(clone(c), seed) for c in self._candidates()]
+        sizing = len(candidates) > 1
+        if sizing and not transfer.has_holdout:
+            raise ValueError(
+                "Choosing among several students needs held-out rows: build the transfer set "
+                "with holdout > 0, or pass a single student."
+            )
+        fitted, records = [], []
+        for name, candidate in zip(names, candidates, strict=True):
+            self._log(f"training the student {type(candidate).__name__} on {len(transfer):,} rows")
+            X_t, targets, weights = transfer.targets(
+                self.temperature, self._alpha(candidate), include_original=self.include_original
+            )
+            student, record = fit_candidate(
+                candidate, X_t, targets, weights, transfer, name=name, catch=sizing
+            )
+            fitted.append(student)
+            records.append(record)
+        self.candidates_ = candidates_table(records)
+        self.best_index_ = choose(self.candidates_, tolerance=self.tolerance, budget=self.budget)
+        self.student_ = fitted[self.best_index_]
+        self.payoff_ = None
+        if transfer.has_holdout and transfer.y_holdout is not None:
+            chosen = candidates[self.best_index_]
+            self._log(f"training {type(chosen).__name__} directly on the labels, for payoff_")
+            X_d, targets, weights = transfer.label_targets()
+            direct = as_student(clone(chosen), task=self._task)
+            direct.fit_soft(X_d, targets, sample_weight=weights)
+            self.payoff_ = payoff(transfer, self.student_, direct)
+            warn_if_no_payoff(self.payoff_, type(chosen).__name__)
 
     def _validated_for_predict(self, X):
         check_is_fitted(self)
@@ -376,6 +525,16 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             tags.input_tags.allow_nan = False
         tags.non_deterministic = False
         return tags
+
+
+def _check_known_labels(y, classes):
+    unknown = np.setdiff1d(np.unique(y), classes)
+    if len(unknown):
+        raise ValueError(
+            f"y contains labels the teacher does not know: {unknown[:5].tolist()}; the "
+            f"teacher's classes are {np.asarray(classes)[:10].tolist()}. Pass the labels "
+            "the teacher was trained on (the same encoding), or refit the teacher."
+        )
 
 
 class DistilledClassifier(ClassifierMixin, _BaseDistiller):
@@ -486,21 +645,12 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
     _task = "classification"
     _no_label = -1
 
-    def _default_student(self):
-        return SoftMLPClassifier(hidden_layer_sizes=(64, 64))
-
     def _encode_y(self, y, adapter):
         classes = adapter.classes_
         if y is not None:
             if classes is None:
                 classes = np.unique(y)
-            unknown = np.setdiff1d(np.unique(y), classes)
-            if len(unknown):
-                raise ValueError(
-                    f"y contains labels the teacher does not know: {unknown[:5].tolist()}; the "
-                    f"teacher's classes are {np.asarray(classes)[:10].tolist()}. Pass the labels "
-                    "the teacher was trained on (the same encoding), or refit the teacher."
-                )
+            _check_known_labels(y, classes)
             if len(np.unique(y)) < 2:
                 raise ValueError(
                     f"y has a single class ({np.unique(y)[0]!r}). Distillation with labels needs "
@@ -514,24 +664,20 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         if len(classes) < 2:
             raise ValueError(f"The teacher has a single class {classes!r}; nothing to distil.")
         self.classes_ = np.asarray(classes)
-        if y is None:
-            return None
+        return None if y is None else self._codes_of(y)
+
+    def _codes_of(self, y):
+        """Class codes (column indices into ``classes_``) of the labels ``y``."""
+        _check_known_labels(y, self.classes_)
         order = np.argsort(self.classes_)
         return order[np.searchsorted(self.classes_[order], y)]
 
-    def _make_targets(self, outputs, hard, adapter):
-        if outputs.shape[1] != len(self.classes_):
+    def _check_outputs(self, outputs):
+        if outputs.ndim != 2 or outputs.shape[1] != len(self.classes_):
             raise ValueError(
-                f"The teacher gives {outputs.shape[1]} outputs per row but has "
+                f"The teacher gives outputs of shape {outputs.shape[1:]} per row but has "
                 f"{len(self.classes_)} classes."
             )
-        return SoftTargets(
-            logits=outputs,
-            temperature=self.temperature,
-            y=hard,
-            alpha=self._alpha() if hard is not None else 0.0,
-            classes=self.classes_,
-        )
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None, sample_weight=None):
@@ -624,20 +770,17 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
     _task = "regression"
     _no_label = np.nan
 
-    def _default_student(self):
-        return SoftMLPRegressor(hidden_layer_sizes=(64, 64))
-
     def _encode_y(self, y, adapter):
-        if y is None:
-            return None
+        return None if y is None else self._codes_of(y)
+
+    def _codes_of(self, y):
         y = np.asarray(y, dtype=np.float64)
         if not np.all(np.isfinite(y)):
             raise ValueError("y contains NaN or infinity; regression targets must be finite.")
         return y
 
-    def _make_targets(self, outputs, hard, adapter):
-        alpha = self._alpha() if hard is not None else 0.0
-        return SoftTargets(values=outputs, y=hard, alpha=alpha)
+    def _check_outputs(self, outputs):
+        pass  # SoftTargets checks regression values
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None, sample_weight=None):

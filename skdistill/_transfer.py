@@ -1,5 +1,8 @@
 """The transfer set: the real rows plus pseudo rows drawn and labeled a chunk at a time.
 
+:class:`TransferSet` holds a labeled transfer set for any number of students;
+:func:`build_transfer_set` draws and labels its pseudo rows.
+
 Each chunk of pseudo rows is labeled by the teacher as soon as it is drawn, so the sampler's
 output never waits in a list beside the finished table. For numpy input the rows go straight
 into one preallocated array; a DataFrame (whose categorical and string columns cannot share one
@@ -9,8 +12,10 @@ array) is concatenated once at the end.
 import time
 
 import numpy as np
+from sklearn.utils import check_random_state
 
-from ._tables import concat_rows, is_dataframe
+from ._tables import concat_rows, is_dataframe, take_rows
+from ._targets import SoftTargets
 from .samplers import iter_sampler_chunks
 
 
@@ -118,3 +123,249 @@ def build_transfer_set(X, real_outputs, sampler, n_pseudo, *, label, chunk_rows,
         X_transfer = concat_rows(frames) if len(frames) > 1 else frames[0]
     seconds["sampling"] += time.perf_counter() - tic
     return X_transfer, outputs, seconds
+
+
+class TransferSet:
+    """The rows a teacher labeled once, to train any number of students from.
+
+    A transfer set holds the real training rows followed by the pseudo rows a sampler drew
+    around them, the teacher's outputs for all of them (logits for a classifier, values for a
+    regressor), the true labels and weights of the real rows, and the held-out real rows
+    (never sampled around, never trained on) with the teacher's outputs for them. It hands
+    any student its targets at any temperature and label weight without calling the teacher
+    again: build it once with :meth:`build` (the costly step: the teacher labels every row),
+    then pass it to ``DistilledClassifier(transfer_set.teacher, ...).fit(transfer_set)`` for
+    as many students, temperatures and ``alpha`` values as you like. It pickles (joblib) like
+    any estimator, teacher included.
+
+    Do not construct it directly; use :meth:`build`, or read ``transfer_set_`` of a fitted
+    distiller.
+
+    Attributes
+    ----------
+    task : {"classification", "regression"}
+    teacher : object
+        The teacher object given to :meth:`build` (a distiller fitted on the transfer set must
+        be given this very object).
+    teacher_adapter : TeacherAdapter
+        The fitted teacher that labeled the rows.
+    X : ndarray or DataFrame of shape (n_transfer, n_features)
+        The ``n_real`` real rows first, then the pseudo rows, in the container X came in.
+    outputs : ndarray of shape (n_transfer, n_classes) or (n_transfer,)
+        The teacher's logits (classification) or values (regression) for ``X``.
+    y : ndarray of shape (n_real,) or None
+        The real rows' labels: class codes ``0..n_classes-1`` (into ``classes``), or floats.
+    classes : ndarray of shape (n_classes,) or None
+        The teacher's classes (None for regression).
+    sample_weight : ndarray of shape (n_real,) or None
+        The real rows' weights; pseudo rows get their mean.
+    n_real : int
+        Real (training) rows at the start of ``X``.
+    X_holdout, y_holdout, holdout_outputs, holdout_weight
+        The held-out real rows, their labels (codes, or None without ``y``), the teacher's
+        outputs for them, and their weights; ``X_holdout`` is None without a hold-out.
+    sampler : fitted sampler or None
+        The sampler that drew the pseudo rows.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str or None
+    fit_times : dict
+        Seconds spent fitting the teacher (when it was unfitted), sampling and labeling.
+
+    Examples
+    --------
+    >>> from lightgbm import LGBMClassifier
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from skdistill import DistilledClassifier, TransferSet
+    >>> from skdistill.students import SoftTreeClassifier
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> teacher = LGBMClassifier(n_estimators=50, verbose=-1).fit(X, y)
+    >>> transfer = TransferSet.build(teacher, X, y, n_samples=2.0, holdout=0.2, random_state=0)
+    >>> transfer
+    TransferSet(classification, 455 real + 910 pseudo rows, 114 held out)
+    >>> for depth in (2, 4):  # the teacher is not called again
+    ...     model = DistilledClassifier(teacher, student=SoftTreeClassifier(max_depth=depth),
+    ...                                 random_state=0).fit(transfer)
+    >>> model.payoff_["teacher"] > 0.9
+    True
+    """
+
+    def __init__(self, **fields):
+        for name in self._FIELDS:
+            setattr(self, name, fields.pop(name, None))
+        if fields:
+            raise TypeError(f"unknown TransferSet fields: {sorted(fields)}")
+
+    _FIELDS = (
+        "task",
+        "teacher",
+        "teacher_adapter",
+        "X",
+        "outputs",
+        "y",
+        "classes",
+        "sample_weight",
+        "n_real",
+        "X_holdout",
+        "y_holdout",
+        "holdout_outputs",
+        "holdout_weight",
+        "sampler",
+        "n_features_in_",
+        "feature_names_in_",
+        "fit_times",
+    )
+
+    @classmethod
+    def build(
+        cls,
+        teacher,
+        X,
+        y=None,
+        *,
+        task=None,
+        sample_weight=None,
+        sampler="default",
+        n_samples=20.0,
+        holdout=0.1,
+        response_method="auto",
+        teacher_cv=None,
+        batch_size=10_000,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+    ):
+        """Label a transfer set with the teacher: the one costly step of distillation.
+
+        Parameters
+        ----------
+        teacher : estimator or callable
+            As the distillers' ``teacher``; an unfitted one is fitted on ``(X, y)`` (a clone).
+        X : array-like or DataFrame of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,), default=None
+            True labels: they score the students on the hold-out and give the hard term.
+        task : {"classification", "regression"} or None, default=None
+            None reads it from the teacher's scikit-learn tags.
+        sample_weight : array-like of shape (n_samples,), default=None
+        sampler, n_samples, response_method, teacher_cv, batch_size, n_jobs, random_state, \
+verbose
+            As in :class:`~skdistill.DistilledClassifier` (``sampler="default"`` is the
+            sampler of the default student).
+        holdout : float, default=0.1
+            Fraction of the real rows held out (stratified by class when ``y`` is given):
+            never sampled around, never trained on; students are scored on them.
+
+        Returns
+        -------
+        transfer_set : TransferSet
+        """
+        from ._distill import DistilledClassifier, DistilledRegressor
+
+        task = task if task is not None else _task_of(teacher)
+        distillers = {"classification": DistilledClassifier, "regression": DistilledRegressor}
+        if task not in distillers:
+            raise ValueError(f"task must be 'classification' or 'regression', got {task!r}.")
+        distiller = distillers[task](
+            teacher,
+            sampler=sampler,
+            n_samples=n_samples,
+            holdout=holdout,
+            response_method=response_method,
+            teacher_cv=teacher_cv,
+            batch_size=batch_size,
+            n_jobs=n_jobs,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        distiller._validate_params()
+        rng = check_random_state(random_state)
+        return distiller._build_transfer_set(X, y, sample_weight, rng)
+
+    def __len__(self):
+        return len(self.outputs)
+
+    def __repr__(self):
+        held = 0 if self.X_holdout is None else len(self.X_holdout)
+        return (
+            f"TransferSet({self.task}, {self.n_real:,} real + {len(self) - self.n_real:,} "
+            f"pseudo rows, {held:,} held out)"
+        )
+
+    @property
+    def n_pseudo(self):
+        return len(self) - self.n_real
+
+    @property
+    def has_holdout(self):
+        return self.X_holdout is not None and len(self.X_holdout) > 0
+
+    def _no_label(self):
+        return -1 if self.task == "classification" else np.nan
+
+    def targets(self, temperature=1.0, alpha=0.0, *, include_original=True):
+        """The students' targets: the teacher's outputs, with the real rows' labels.
+
+        Parameters
+        ----------
+        temperature : float, default=1.0
+        alpha : float, default=0.0
+            Weight of the true labels on the real rows (ignored without ``y``).
+        include_original : bool, default=True
+            Whether the real rows are part of the training rows.
+
+        Returns
+        -------
+        X : ndarray or DataFrame
+            The training rows.
+        targets : SoftTargets
+        sample_weight : ndarray or None
+        """
+        start = 0 if include_original else self.n_real
+        hard = None
+        if self.y is not None and include_original:
+            pad = np.full(self.n_pseudo, self._no_label(), self.y.dtype)
+            hard = np.concatenate([self.y, pad])
+        weights = None
+        if self.sample_weight is not None:
+            pad = np.full(self.n_pseudo, self.sample_weight.mean())
+            weights = np.concatenate([self.sample_weight, pad])[start:]
+        alpha = alpha if hard is not None else 0.0
+        outputs = self.outputs[start:]
+        if self.task == "classification":
+            targets = SoftTargets(
+                logits=outputs, temperature=temperature, y=hard, alpha=alpha, classes=self.classes
+            )
+        else:
+            targets = SoftTargets(values=outputs, y=hard, alpha=alpha)
+        return take_rows(self.X, start, len(self)), targets, weights
+
+    def label_targets(self):
+        """The real rows with their true labels only: what a directly trained student sees.
+
+        Returns
+        -------
+        X, targets, sample_weight
+            As :meth:`targets`; the targets are one-hot class probabilities or the true
+            values. Raises ValueError when the transfer set has no labels.
+        """
+        if self.y is None:
+            raise ValueError("This transfer set has no labels (built without y).")
+        X = take_rows(self.X, 0, self.n_real)
+        if self.task == "classification":
+            one_hot = np.eye(len(self.classes))[self.y]
+            targets = SoftTargets(probabilities=one_hot, y=self.y, classes=self.classes)
+        else:
+            targets = SoftTargets(values=self.y)
+        return X, targets, self.sample_weight
+
+
+def _task_of(teacher):
+    from sklearn.base import is_classifier, is_regressor
+
+    if is_classifier(teacher):
+        return "classification"
+    if is_regressor(teacher):
+        return "regression"
+    raise ValueError(
+        f"Cannot tell whether the teacher {type(teacher).__name__} is a classifier or a "
+        "regressor; pass task='classification' or task='regression'."
+    )

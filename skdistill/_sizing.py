@@ -1,0 +1,111 @@
+"""Sizing the student to the teacher: train a ladder of candidates on one transfer set, score
+each on the held-out real rows, keep the smallest that is about as good as the best.
+
+Every candidate is reported (``candidates_``): its pickled size, single-row latency, fidelity
+to the teacher and score on the hold-out, fit time and error. A candidate that fails to train
+stays in the table with its error; only when all fail is it an error.
+"""
+
+import time
+
+import numpy as np
+from sklearn.base import clone
+
+from ._holdout import holdout_scores
+from .metrics import _size_bytes, _time_single_row
+from .students import SoftMLPClassifier, SoftMLPRegressor, as_student
+
+# The default ladder: MLP widths and depths from tiny to large. A 2x64 MLP cannot represent a
+# covtype LightGBM (agreement 0.89 on its own training rows), a 2x256 can (0.96).
+LADDER_SIZES = ((16,), (32, 32), (64, 64), (128, 128), (256, 256))
+# Single-row latency is the median of this many predict calls on held-out rows.
+_LATENCY_REPEATS = 30
+
+
+def default_ladder(task):
+    """The default candidate students for ``task``, smallest first."""
+    cls = SoftMLPClassifier if task == "classification" else SoftMLPRegressor
+    return [cls(hidden_layer_sizes=sizes) for sizes in LADDER_SIZES]
+
+
+def describe(student):
+    """A short name for a candidate: the class and the parameters it was given."""
+    return repr(student).replace("\n", " ").replace("    ", "")
+
+
+def _predict_function(student, task):
+    if task == "classification" and hasattr(student, "predict_proba"):
+        return student.predict_proba
+    return student.predict
+
+
+def fit_candidate(student, X, targets, sample_weight, transfer, *, name, catch):
+    """Fit one candidate and measure it; return (fitted student or None, record dict).
+
+    ``name`` names it in the record. With ``catch``, an error in fit is recorded (as
+    ``"Type: message"``) instead of raised.
+    """
+    record = {"student": name, "error": ""}
+    tic = time.perf_counter()
+    try:
+        fitted = as_student(clone(student), task=transfer.task)
+        fitted.fit_soft(X, targets, sample_weight=sample_weight)
+    except Exception as exc:
+        if not catch:
+            raise
+        record["error"] = f"{type(exc).__name__}: {exc}"
+        record["fit_time"] = time.perf_counter() - tic
+        return None, record
+    record["fit_time"] = time.perf_counter() - tic
+    record["size_bytes"] = _size_bytes(fitted)
+    rows = transfer.X_holdout if transfer.has_holdout else X
+    record["latency_us"] = 1e6 * _time_single_row(
+        _predict_function(fitted, transfer.task), rows, n_repeats=_LATENCY_REPEATS
+    )
+    if transfer.has_holdout:
+        record["score"], record["fidelity"] = holdout_scores(fitted, transfer)
+    return fitted, record
+
+
+def candidates_table(records):
+    """The records as a dict of arrays, like ``cv_results_`` (``pandas.DataFrame(table)``)."""
+    nan = float("nan")
+    table = {"student": np.array([r["student"] for r in records], dtype=object)}
+    for key in ("size_bytes", "latency_us", "fidelity", "score", "fit_time"):
+        table[key] = np.array([r.get(key, nan) for r in records], dtype=np.float64)
+    table["error"] = np.array([r["error"] for r in records], dtype=object)
+    return table
+
+
+def choose(table, *, tolerance, budget):
+    """Index of the chosen candidate.
+
+    Among the candidates that trained and meet the budget, the smallest (pickled bytes) whose
+    score is within ``tolerance`` of the best score.
+    """
+    ok = table["error"] == ""
+    if not ok.any():
+        pairs = zip(table["student"], table["error"], strict=True)
+        errors = "; ".join(f"{name}: {error}" for name, error in pairs)
+        raise ValueError(f"Every candidate student failed to train. {errors}")
+    budget = budget or {}
+    within = ok.copy()
+    if budget.get("max_bytes") is not None:
+        within &= table["size_bytes"] <= budget["max_bytes"]
+    if budget.get("max_latency_us") is not None:
+        within &= table["latency_us"] <= budget["max_latency_us"]
+    if not within.any():
+        smallest = int(np.nanargmin(np.where(ok, table["size_bytes"], np.nan)))
+        raise ValueError(
+            f"No candidate student meets the budget {budget}: the smallest, "
+            f"{table['student'][smallest]}, takes {table['size_bytes'][smallest]:,.0f} bytes "
+            f"and {table['latency_us'][smallest]:.1f} µs per row. Raise the budget, or add "
+            "smaller students to the ladder."
+        )
+    scores = np.where(within, table["score"], np.nan)
+    if np.isnan(scores).all():  # no hold-out: only a single candidate can be chosen
+        if within.sum() > 1:
+            raise ValueError("Choosing among several students needs held-out rows (holdout > 0).")
+        return int(np.flatnonzero(within)[0])
+    good = within & (scores >= np.nanmax(scores) - tolerance)
+    return int(np.nanargmin(np.where(good, table["size_bytes"], np.nan)))
