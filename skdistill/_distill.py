@@ -540,12 +540,15 @@ def _check_known_labels(y, classes):
 class DistilledClassifier(ClassifierMixin, _BaseDistiller):
     """Distil a fitted classifier of any framework into a small, fast student.
 
-    The teacher is used as it is and never refit. ``fit`` draws pseudo rows around ``X`` with
-    ``sampler`` (by default the one measured best for the student), labels the real and
-    pseudo rows with the teacher's logits, and trains ``student`` on the softened targets at
-    ``temperature`` (Hinton et al., 2015),
-    with an optional hard-label term of weight ``alpha`` on the real rows. ``predict``,
-    ``predict_proba`` and ``score`` use the student alone.
+    The teacher is used as it is and never refit. ``fit`` holds out a fraction of ``X``
+    (``holdout``), draws pseudo rows around the rest with ``sampler`` (by default the one
+    measured best for the student), labels the real and pseudo rows with the teacher's logits
+    once (a :class:`TransferSet`), and trains the students on the softened targets at
+    ``temperature`` (Hinton et al., 2015), with an optional hard-label term of weight
+    ``alpha`` on the real rows. By default it sizes the student to the teacher: a ladder of
+    MLPs is trained, each scored on the held-out rows, and the smallest within ``tolerance``
+    of the best is kept (``candidates_``, ``payoff_``). ``predict``, ``predict_proba`` and
+    ``score`` use the chosen student alone.
 
     Parameters
     ----------
@@ -558,10 +561,16 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         ``teacher__*`` parameters can be searched; a fitted teacher's cannot be set (it is
         never refit). A DataFrame must have the columns the teacher was fitted with, in its
         order.
-    student : estimator, default=None
+    student : estimator, list of estimators or None, default=None
         The model to train: one of :mod:`skdistill.students`, any scikit-learn regressor
         (it learns the teacher's logits) or a classifier (it learns the teacher's argmax, with
-        a warning). None means ``SoftMLPClassifier(hidden_layer_sizes=(64, 64))``.
+        a warning). A list is a ladder of candidates (kinds may mix): each is trained on the
+        same transfer set and scored on the held-out rows, and the smallest within
+        ``tolerance`` of the best is kept. None (the default) sizes the student to the
+        teacher with the ladder ``SoftMLPClassifier(hidden_layer_sizes=h)`` for ``h`` in
+        (16,), (32, 32), (64, 64), (128, 128), (256, 256). Sizing trains every candidate
+        (five students for the default, plus one trained on the labels for ``payoff_``);
+        pass a single estimator to train just that one.
     sampler : sampler, "default" or None, default="default"
         Generates the pseudo rows: one of :mod:`skdistill.samplers`, or any object with
         ``fit(X)`` and ``sample(n)`` (``GaussianMixture``, ``KernelDensity``). "default" is
@@ -585,6 +594,21 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         kind of student (``docs/defaults*.md``): 0.3 for the GBM students, 0 for the others.
     include_original : bool, default=True
         Whether the real rows are part of the transfer set.
+    holdout : float in [0, 1) or "auto", default="auto"
+        Fraction of the real rows held out before anything else (stratified by class when
+        ``y`` is given): never sampled around, never trained on (an unfitted teacher is
+        fitted without them). The candidates are scored on them, and with ``y`` the chosen
+        student is compared with the teacher and with the same student trained directly on
+        the labels (``payoff_``). "auto" is 0.1 when sizing the student (a list or None),
+        0 for a single student. With a teacher fitted on ``X`` itself, its score there is
+        in-sample.
+    tolerance : float, default=0.005
+        The chosen candidate is the smallest (pickled bytes) whose hold-out score (accuracy
+        with ``y``, else agreement with the teacher) is within ``tolerance`` of the best.
+    budget : dict or None, default=None
+        Limits on the chosen student, ``{"max_bytes": int, "max_latency_us": float}`` (either
+        key optional): candidates over budget are not chosen; none within it is an error
+        naming the smallest candidate's size and latency.
     response_method : str, default="auto"
         Which output of the teacher to distil; "auto" takes exact logits where the library
         exposes them (see :func:`skdistill.teachers.as_teacher`).
@@ -619,7 +643,20 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
     n_transfer_samples_ : int
         Rows the student was trained on.
     fit_times_ : dict
-        Seconds spent fitting the teacher (when unfitted), sampling, labeling and training.
+        Seconds spent fitting the teacher (when unfitted), sampling, labeling and training
+        (all candidates; zero labeling when fitted on a prebuilt :class:`TransferSet`).
+    candidates_ : dict of ndarray
+        One entry per candidate student, like ``cv_results_`` (``pandas.DataFrame(
+        candidates_)``): ``student`` (its repr), ``size_bytes`` (pickled), ``latency_us``
+        (median single-row predict), ``fidelity`` and ``score`` on the held-out rows (NaN
+        without a hold-out), ``fit_time`` and ``error`` ("" when it trained).
+    best_index_ : int
+        Index of the chosen student in ``candidates_``.
+    payoff_ : dict or None
+        With a hold-out and ``y``: ``metric``, ``n_rows``, and the ``teacher``'s,
+        ``distilled`` student's and ``direct`` student's (the same student trained on the
+        labels alone) scores on the held-out rows, ``gap_closed`` (``(distilled - direct) /
+        (teacher - direct)``) and ``fidelity``. A distilled student worse than direct warns.
 
     References
     ----------
@@ -685,8 +722,11 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
 
         Parameters
         ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Rows as the teacher sees them.
+        X : array-like, DataFrame of shape (n_samples, n_features), or TransferSet
+            Rows as the teacher sees them; or a :class:`TransferSet` built from this
+            distiller's teacher, whose rows, labels and weights are used as they are (the
+            teacher is not called, and ``sampler``, ``n_samples``, ``holdout`` and
+            ``teacher_cv`` do not apply).
         y : array-like of shape (n_samples,), default=None
             True labels; optional with a fitted teacher (used by the ``alpha`` term, and to
             fit an unfitted teacher).
@@ -741,17 +781,18 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
     teacher : estimator or callable
         A fitted regressor (scikit-learn, LightGBM, XGBoost, Pipeline, callable) or an
         unfitted one, fitted on ``(X, y)`` inside ``fit``.
-    student : estimator, default=None
-        Any regressor; None means ``SoftMLPRegressor(hidden_layer_sizes=(64, 64))``.
-    sampler, n_samples, temperature, alpha, include_original, response_method, teacher_cv,
-    batch_size, n_jobs, random_state, verbose
+    student : estimator, list of estimators or None, default=None
+        Any regressor, or a ladder of them; None sizes a
+        :class:`~skdistill.students.SoftMLPRegressor` as in :class:`DistilledClassifier`.
+    sampler, n_samples, temperature, alpha, include_original, holdout, tolerance, budget, \
+response_method, teacher_cv, batch_size, n_jobs, random_state, verbose
         As in :class:`DistilledClassifier`; ``alpha`` weighs the true ``y`` on real rows.
 
     Attributes
     ----------
     teacher_, teacher_adapter_, student_, sampler_, n_features_in_, feature_names_in_,
-    n_transfer_samples_, fit_times_
-        As in :class:`DistilledClassifier`.
+    n_transfer_samples_, fit_times_, candidates_, best_index_, payoff_
+        As in :class:`DistilledClassifier` (scores are R²).
 
     Examples
     --------

@@ -361,10 +361,13 @@ verbose
 def _task_of(teacher):
     from sklearn.base import is_classifier, is_regressor
 
-    if is_classifier(teacher):
-        return "classification"
-    if is_regressor(teacher):
-        return "regression"
+    try:
+        if is_classifier(teacher):
+            return "classification"
+        if is_regressor(teacher):
+            return "regression"
+    except AttributeError:  # not a scikit-learn estimator: no tags to read
+        pass
     raise ValueError(
         f"Cannot tell whether the teacher {type(teacher).__name__} is a classifier or a "
         "regressor; pass task='classification' or task='regression'."

@@ -574,9 +574,7 @@ def test_the_default_sampler_and_alpha_depend_on_the_student(binary_data):
     ).fit(X, y)
     assert targets.student_.targets_.alpha == 0.0
     with pytest.raises(ValueError, match="transfer set is empty"):
-        fast_distiller(
-            teacher, student=SoftLogisticRegression(), include_original=False
-        ).fit(X, y)
+        fast_distiller(teacher, student=SoftLogisticRegression(), include_original=False).fit(X, y)
 
 
 def test_a_sampler_returning_a_dataframe_for_numpy_input(binary_data):

@@ -1,0 +1,177 @@
+"""Sizing the student: a ladder of candidates on one transfer set, the smallest good one kept."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.datasets import make_classification, make_regression
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import GridSearchCV
+
+from skdistill import DistilledClassifier, DistilledRegressor, TransferSet
+from skdistill._sizing import LADDER_SIZES, choose
+from skdistill.students import SoftMLPClassifier, SoftTreeClassifier, SoftTreeRegressor
+
+
+class BrokenStudent(ClassifierMixin, BaseEstimator):
+    """A student whose fit always fails."""
+
+    def fit(self, X, y, sample_weight=None):
+        raise RuntimeError("this student cannot learn")
+
+    def fit_soft(self, X, targets, sample_weight=None):
+        raise RuntimeError("this student cannot learn")
+
+
+def table(sizes, scores, latencies=None, errors=None):
+    n = len(sizes)
+    return {
+        "student": np.array([f"s{i}" for i in range(n)], dtype=object),
+        "size_bytes": np.array(sizes, dtype=float),
+        "latency_us": np.array(latencies or [10.0] * n, dtype=float),
+        "fidelity": np.array(scores, dtype=float),
+        "score": np.array(scores, dtype=float),
+        "fit_time": np.ones(n),
+        "error": np.array(errors or [""] * n, dtype=object),
+    }
+
+
+def test_choose_the_smallest_within_tolerance_of_the_best():
+    t = table([100, 200, 400, 800], [0.80, 0.895, 0.90, 0.899])
+    assert choose(t, tolerance=0.005, budget=None) == 1
+    assert choose(t, tolerance=0.0, budget=None) == 2
+    assert choose(t, tolerance=0.2, budget=None) == 0
+
+
+def test_a_budget_keeps_the_best_that_fits_or_names_the_smallest():
+    t = table([100, 200, 400], [0.80, 0.85, 0.90], latencies=[5.0, 9.0, 30.0])
+    assert choose(t, tolerance=0.0, budget={"max_bytes": 250}) == 1
+    assert choose(t, tolerance=0.0, budget={"max_latency_us": 6}) == 0
+    with pytest.raises(ValueError, match=r"smallest, s0, takes 100 bytes and 5.0 µs"):
+        choose(t, tolerance=0.0, budget={"max_bytes": 50})
+
+
+def test_failed_candidates_are_reported_never_chosen():
+    t = table([100, 200], [np.nan, 0.9], errors=["RuntimeError: boom", ""])
+    assert choose(t, tolerance=0.5, budget=None) == 1
+    t = table([np.nan, np.nan], [np.nan, np.nan], errors=["E: a", "E: b"])
+    with pytest.raises(ValueError, match="Every candidate student failed.*s0: E: a; s1: E: b"):
+        choose(t, tolerance=0.0, budget=None)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_classification(n_samples=400, n_features=6, n_informative=4, random_state=0)
+    return X, y, LogisticRegression().fit(X, y)
+
+
+def test_a_ladder_of_trees_reports_every_candidate(data):
+    pd = pytest.importorskip("pandas")
+    X, y, teacher = data
+    ladder = [SoftTreeClassifier(max_depth=d) for d in (1, 2, 4, 8)] + [BrokenStudent()]
+    model = DistilledClassifier(teacher, student=ladder, n_samples=2.0, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        model.fit(X, y)
+    frame = pd.DataFrame(model.candidates_)
+    assert list(frame.columns) == [
+        "student",
+        "size_bytes",
+        "latency_us",
+        "fidelity",
+        "score",
+        "fit_time",
+        "error",
+    ]
+    assert len(frame) == 5
+    assert frame["student"][0] == "SoftTreeClassifier(max_depth=1)"
+    assert frame["error"][4] == "RuntimeError: this student cannot learn"
+    assert np.isnan(frame["score"][4]) and np.isnan(frame["size_bytes"][4])
+    ok = frame.iloc[:4]
+    assert (ok["size_bytes"] > 0).all() and (ok["latency_us"] > 0).all()
+    assert ok["size_bytes"].is_monotonic_increasing
+    # The chosen one: the smallest whose score is within the tolerance of the best.
+    best = ok["score"].max()
+    good = ok[ok["score"] >= best - model.tolerance]
+    assert model.best_index_ == good["size_bytes"].idxmin()
+    assert model.student_.max_depth == ladder[model.best_index_].max_depth
+    assert model.payoff_["distilled"] == pytest.approx(ok["score"][model.best_index_])
+
+
+def test_every_candidate_failing_is_an_error(data):
+    X, y, teacher = data
+    model = DistilledClassifier(teacher, student=[BrokenStudent(), BrokenStudent()])
+    with pytest.raises(ValueError, match="Every candidate student failed to train"):
+        model.fit(X, y)
+    assert not hasattr(model, "student_")
+
+
+def test_a_single_student_that_fails_raises_its_own_error(data):
+    X, y, teacher = data
+    with pytest.raises(RuntimeError, match="cannot learn"):
+        DistilledClassifier(teacher, student=BrokenStudent(), n_samples=1.0).fit(X, y)
+
+
+def test_the_default_ladder_sizes_an_mlp(data):
+    X, y, teacher = data
+    transfer = TransferSet.build(teacher, X, y, n_samples=1.0, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tiny problem: convergence, payoff noise
+        model = DistilledClassifier(teacher, random_state=0).fit(transfer)
+    assert len(model.candidates_["student"]) == len(LADDER_SIZES)
+    assert isinstance(model.student_, SoftMLPClassifier)
+    assert model.student_.hidden_layer_sizes == LADDER_SIZES[model.best_index_]
+    assert (model.candidates_["error"] == "").all()
+    assert np.all(model.candidates_["fidelity"] > 0.8)
+
+
+def test_sizing_parameters_are_checked_before_labeling(data):
+    X, y, teacher = data
+    ladder = [SoftTreeClassifier(max_depth=1), SoftTreeClassifier(max_depth=2)]
+    with pytest.raises(ValueError, match="needs held-out rows, but holdout=0"):
+        DistilledClassifier(teacher, student=ladder, holdout=0.0).fit(X, y)
+    with pytest.raises(ValueError, match="budget keys"):
+        DistilledClassifier(teacher, student=ladder, budget={"bytes": 1}).fit(X, y)
+    with pytest.raises(ValueError, match="no candidates"):
+        DistilledClassifier(teacher, student=[]).fit(X, y)
+    with pytest.raises(ValueError, match="estimator with fit"):
+        DistilledClassifier(teacher, student=[SoftTreeClassifier(), "tree"]).fit(X, y)
+
+
+def test_budget_through_the_distiller(data):
+    X, y, teacher = data
+    ladder = [SoftTreeClassifier(max_depth=d) for d in (1, 6)]
+    model = DistilledClassifier(
+        teacher, student=ladder, tolerance=1.0, n_samples=1.0, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        model.fit(X, y)
+    small = model.candidates_["size_bytes"][0]
+    assert model.best_index_ == 0  # tolerance 1: anything goes, the smallest wins
+    with pytest.raises(ValueError, match="No candidate student meets the budget"):
+        model.set_params(budget={"max_bytes": small / 2}).fit(X, y)
+
+
+def test_a_ladder_clones_and_searches_like_any_parameter(data):
+    X, y, teacher = data
+    ladder = [SoftTreeClassifier(max_depth=1), SoftTreeClassifier(max_depth=3)]
+    model = DistilledClassifier(teacher, student=ladder, n_samples=1.0, random_state=0)
+    copy = clone(model)
+    assert copy.student[0] is not ladder[0] and copy.student[1].max_depth == 3
+    search = GridSearchCV(model, {"temperature": [1.0, 2.0]}, cv=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        search.fit(X, y)
+    assert search.best_estimator_.student_.max_depth in (1, 3)
+
+
+def test_regression_ladder_scores_r2():
+    X, y = make_regression(n_samples=300, n_features=4, noise=5.0, random_state=0)
+    teacher = Ridge().fit(X, y)
+    ladder = [SoftTreeRegressor(max_depth=d) for d in (2, 6)]
+    model = DistilledRegressor(teacher, student=ladder, n_samples=1.0, random_state=0).fit(X, y)
+    assert model.payoff_["metric"] == "r2"
+    assert np.all(model.candidates_["score"] < 1.0)
+    assert model.candidates_["fidelity"][1] > model.candidates_["fidelity"][0]
