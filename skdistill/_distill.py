@@ -28,7 +28,15 @@ from ._checks import check_columns_match_teacher
 from ._defaults import default_alpha, default_sampler
 from ._holdout import check_holdout, payoff, split_holdout, warn_if_no_payoff
 from ._labeling import label_rows
-from ._sizing import candidates_table, choose, default_ladder, describe, fit_candidate
+from ._sizing import (
+    candidates_table,
+    choose,
+    default_ladder,
+    describe,
+    fit_candidate,
+    skipped_record,
+    stop_climbing,
+)
 from ._tables import check_finite_table, is_dataframe, numeric_values, rows_at
 from ._transfer import TransferSet, build_transfer_set
 from .samplers import check_sampler
@@ -334,7 +342,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         else:
             transfer = self._build_transfer_set(X, y, sample_weight, rng)
         tic = time.perf_counter()
-        self._train_students(transfer, _seed_from(rng))
+        # The students' seed does not depend on how the transfer set was made, so fit(X, y)
+        # and fit(TransferSet.build(...)) with the same random_state give the same students.
+        self._train_students(transfer, _seed_from(check_random_state(self.random_state)))
         training_time = time.perf_counter() - tic
 
         self.teacher_ = transfer.teacher_adapter.estimator
@@ -487,6 +497,10 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             )
         fitted, records = [], []
         for name, candidate in zip(names, candidates, strict=True):
+            if self.student is None and stop_climbing(records, self.tolerance):
+                fitted.append(None)
+                records.append(skipped_record(name))
+                continue
             self._log(f"training the student {type(candidate).__name__} on {len(transfer):,} rows")
             X_t, targets, weights = transfer.targets(
                 self.temperature, self._alpha(candidate), include_original=self.include_original
@@ -568,9 +582,11 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         same transfer set and scored on the held-out rows, and the smallest within
         ``tolerance`` of the best is kept. None (the default) sizes the student to the
         teacher with the ladder ``SoftMLPClassifier(hidden_layer_sizes=h)`` for ``h`` in
-        (16,), (32, 32), (64, 64), (128, 128), (256, 256). Sizing trains every candidate
-        (five students for the default, plus one trained on the labels for ``payoff_``);
-        pass a single estimator to train just that one.
+        (16,), (32, 32), (64, 64), (128, 128), (256, 256), climbed smallest first: it stops
+        once a size scores no more than ``tolerance`` above every smaller one (the rest are
+        reported as not trained). Sizing costs one training per candidate trained, plus one
+        on the labels for ``payoff_``; pass a single estimator to train just that one. See
+        ``docs/sizing.md``.
     sampler : sampler, "default" or None, default="default"
         Generates the pseudo rows: one of :mod:`skdistill.samplers`, or any object with
         ``fit(X)`` and ``sample(n)`` (``GaussianMixture``, ``KernelDensity``). "default" is

@@ -1,5 +1,7 @@
 """Sizing the student to the teacher: train a ladder of candidates on one transfer set, score
-each on the held-out real rows, keep the smallest that is about as good as the best.
+each on the held-out real rows, keep the smallest that is about as good as the best. The
+default ladder is climbed smallest first and stops once a size no longer pays
+(:func:`stop_climbing`).
 
 Every candidate is reported (``candidates_``): its pickled size, single-row latency, fidelity
 to the teacher and score on the hold-out, fit time and error. A candidate that fails to train
@@ -18,6 +20,7 @@ from .students import SoftMLPClassifier, SoftMLPRegressor, as_student
 # The default ladder: MLP widths and depths from tiny to large. A 2x64 MLP cannot represent a
 # covtype LightGBM (agreement 0.89 on its own training rows), a 2x256 can (0.96).
 LADDER_SIZES = ((16,), (32, 32), (64, 64), (128, 128), (256, 256))
+SKIPPED = "not trained: the previous size did not improve the hold-out score by > tolerance"
 # Single-row latency is the median of this many predict calls on held-out rows.
 _LATENCY_REPEATS = 30
 
@@ -65,6 +68,18 @@ def fit_candidate(student, X, targets, sample_weight, transfer, *, name, catch):
     if transfer.has_holdout:
         record["score"], record["fidelity"] = holdout_scores(fitted, transfer)
     return fitted, record
+
+
+def stop_climbing(records, tolerance):
+    """Whether the default ladder stops: the last size trained scored no more than
+    ``tolerance`` above every smaller one, so a larger one is unlikely to be chosen."""
+    scores = [r["score"] for r in records if not r["error"]]
+    return len(scores) >= 2 and scores[-1] <= max(scores[:-1]) + tolerance
+
+
+def skipped_record(name):
+    """The record of a default-ladder size that was not trained (see :func:`stop_climbing`)."""
+    return {"student": name, "error": SKIPPED, "fit_time": 0.0}
 
 
 def candidates_table(records):

@@ -10,7 +10,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV
 
 from skdistill import DistilledClassifier, DistilledRegressor, TransferSet
-from skdistill._sizing import LADDER_SIZES, choose
+from skdistill._sizing import LADDER_SIZES, SKIPPED, choose, stop_climbing
 from skdistill.students import SoftMLPClassifier, SoftTreeClassifier, SoftTreeRegressor
 
 
@@ -50,6 +50,18 @@ def test_a_budget_keeps_the_best_that_fits_or_names_the_smallest():
     assert choose(t, tolerance=0.0, budget={"max_latency_us": 6}) == 0
     with pytest.raises(ValueError, match=r"smallest, s0, takes 100 bytes and 5.0 µs"):
         choose(t, tolerance=0.0, budget={"max_bytes": 50})
+
+
+def test_the_default_ladder_stops_climbing_when_size_stops_paying():
+    def records(*scores):
+        return [{"score": s, "error": ""} for s in scores]
+
+    assert not stop_climbing(records(0.80), tolerance=0.005)
+    assert not stop_climbing(records(0.80, 0.81), tolerance=0.005)
+    assert stop_climbing(records(0.80, 0.804), tolerance=0.005)
+    assert stop_climbing(records(0.80, 0.85, 0.84), tolerance=0.005)
+    failed = [{"score": np.nan, "error": "E: x"}]
+    assert not stop_climbing(records(0.80) + failed, tolerance=0.005)
 
 
 def test_failed_candidates_are_reported_never_chosen():
@@ -119,11 +131,17 @@ def test_the_default_ladder_sizes_an_mlp(data):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tiny problem: convergence, payoff noise
         model = DistilledClassifier(teacher, random_state=0).fit(transfer)
-    assert len(model.candidates_["student"]) == len(LADDER_SIZES)
+    table = model.candidates_
+    assert len(table["student"]) == len(LADDER_SIZES)
     assert isinstance(model.student_, SoftMLPClassifier)
     assert model.student_.hidden_layer_sizes == LADDER_SIZES[model.best_index_]
-    assert (model.candidates_["error"] == "").all()
-    assert np.all(model.candidates_["fidelity"] > 0.8)
+    # Climbed smallest first: the trained sizes are a prefix, the rest skipped and reported.
+    trained = table["error"] == ""
+    n = int(trained.sum())
+    assert n >= 2 and trained[:n].all() and (table["error"][n:] == SKIPPED).all()
+    assert np.all(table["fidelity"][:n] > 0.8) and np.isnan(table["score"][n:]).all()
+    if n < len(LADDER_SIZES):  # it stopped because the last size did not improve
+        assert table["score"][n - 1] <= np.max(table["score"][: n - 1]) + model.tolerance
 
 
 def test_sizing_parameters_are_checked_before_labeling(data):

@@ -7,6 +7,7 @@ from sklearn.datasets import make_classification, make_regression
 from sklearn.linear_model import LogisticRegression, Ridge
 
 from skdistill import DistilledClassifier, DistilledRegressor, TransferSet
+from skdistill.samplers import MUNGE
 from skdistill.students import SoftLogisticRegression, SoftTreeClassifier
 from skdistill.teachers import CallableTeacher
 
@@ -163,3 +164,18 @@ def test_dataframe_columns_reach_the_distiller(data):
     model = DistilledClassifier(teacher, student=SoftLogisticRegression()).fit(transfer)
     np.testing.assert_array_equal(model.feature_names_in_, frame.columns)
     assert model.n_features_in_ == 5
+
+
+def test_fit_on_a_built_transfer_set_equals_fit_on_x(data):
+    X, y = data
+    teacher = LogisticRegression(max_iter=500).fit(X, y)
+    ladder = [SoftTreeClassifier(max_depth=2), SoftTreeClassifier(max_depth=5)]
+    params = {"student": ladder, "sampler": MUNGE(), "n_samples": 1.0, "random_state": 3}
+    direct = DistilledClassifier(teacher, **params).fit(X, y)
+    transfer = TransferSet.build(teacher, X, y, sampler=MUNGE(), n_samples=1.0, random_state=3)
+    reused = DistilledClassifier(teacher, **params).fit(transfer)
+    np.testing.assert_array_equal(direct.predict_proba(X), reused.predict_proba(X))
+    np.testing.assert_array_equal(direct.candidates_["score"], reused.candidates_["score"])
+    # A candidate of a ladder is the very student a single-student fit trains.
+    single = DistilledClassifier(teacher, student=ladder[1], random_state=3).fit(transfer)
+    np.testing.assert_array_equal(single.candidates_["score"][0], reused.candidates_["score"][1])

@@ -1,0 +1,272 @@
+"""Student size against quality: distilled and direct students of each size, the teacher and
+the compiled teacher, per data set.
+
+Run from the repository root::
+
+    python -m benchmarks.sizing --quick          # CI-sized: 2 small tables (a few minutes)
+    python -m benchmarks.sizing --quick --datasets all
+    python -m benchmarks.sizing                  # the visible tables at their benchmark sizes
+
+For each data set and seed: a LightGBM teacher (early-stopped on 15% of train, as in
+:mod:`benchmarks.run`) and its tl2cgen-compiled version; one :class:`skdistill.TransferSet` per
+sampler as the distillers build it by default (10% of the train rows held out, 20 pseudo rows
+per kept row, capped by ``--max-pseudo``); then every student of the ladder (the default MLP
+ladder and trees of depth 4, 8, 12) trained on it (distilled, the distillers' defaults) and on
+the kept rows' labels alone (direct). The student the default ``DistilledClassifier(teacher)``
+would choose is the one :func:`skdistill._sizing.choose` picks from the MLP ladder's hold-out
+scores, climbing it as the distiller does (the ladder's candidates are exactly these
+single-student fits: see ``tests/test_transfer.py``). Everything is scored on the test
+part. Results go to ``--out`` (JSON) and ``--doc`` (markdown with plots).
+"""
+
+import argparse
+import json
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.utils import check_random_state
+
+from skdistill import DistilledClassifier, DistilledRegressor, TransferSet
+from skdistill._distill import _seed_from, _with_random_state
+from skdistill._sizing import (
+    LADDER_SIZES,
+    candidates_table,
+    choose,
+    skipped_record,
+    stop_climbing,
+)
+from skdistill.metrics import _size_bytes, _teacher_predict_function, _time_single_row
+from skdistill.samplers import MUNGE
+from skdistill.students import (
+    SoftMLPClassifier,
+    SoftMLPRegressor,
+    SoftTreeClassifier,
+    SoftTreeRegressor,
+    as_student,
+)
+
+from ._data import DATASETS, ROOT, load_split
+from ._models import compile_teacher, fit_teacher
+from ._worker import quality
+
+TREE_DEPTHS = (4, 8, 12)
+TOLERANCE = 0.005  # the distillers' default
+QUICK = {
+    "datasets": ["magic_gamma", "california_housing"],
+    "max_train": 2_000,
+    "max_test": 2_000,
+    "max_pseudo": 20_000,
+    "max_teacher_trees": 300,
+    "seeds": [0],
+}
+FULL = {
+    "datasets": list(DATASETS),
+    "max_train": None,
+    "max_test": 20_000,
+    "max_pseudo": 200_000,
+    "max_teacher_trees": 2_100,
+    "seeds": [0],
+}
+SINGLE_ROW_REPEATS = 50
+
+
+def _log(message):
+    print(f"[sizing {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def ladder(task):
+    """(kind, label, estimator) of every student measured, MLPs smallest first, then trees."""
+    mlp = SoftMLPClassifier if task == "classification" else SoftMLPRegressor
+    tree = SoftTreeClassifier if task == "classification" else SoftTreeRegressor
+    out = [("mlp", "x".join(map(str, h)), mlp(hidden_layer_sizes=h)) for h in LADDER_SIZES]
+    out += [("tree", f"depth {d}", tree(max_depth=d)) for d in TREE_DEPTHS]
+    return out
+
+
+def primary(split, scores):
+    return scores["accuracy"] if split.spec.task == "classification" else scores["r2"]
+
+
+def measure(predict, split):
+    """Primary test score, single-row latency (µs) and test outputs of ``predict``."""
+    out = np.asarray(predict(split.X_test), dtype=np.float64)
+    latency = _time_single_row(predict, split.X_test, n_repeats=SINGLE_ROW_REPEATS)
+    return primary(split, quality(split, out)), 1e6 * latency, out
+
+
+def point(split, out):
+    return np.argmax(out, axis=1) if split.spec.task == "classification" else out
+
+
+def fidelity(split, teacher_out, student_out):
+    a, b = point(split, teacher_out), point(split, student_out)
+    if split.spec.task == "classification":
+        return float(np.mean(a == b))
+    return float(1 - np.sum((a - b) ** 2) / np.sum((a - a.mean()) ** 2))
+
+
+def predict_of(model, task):
+    return model.predict_proba if task == "classification" else model.predict
+
+
+def measure_teachers(split, seed, plan):
+    teacher, info = fit_teacher("lightgbm", split, seed, max_trees=plan["max_teacher_trees"])
+    task = split.spec.task
+    predict = _teacher_predict_function(teacher, task, classes=np.arange(split.n_classes or 0))
+    score, latency, out = measure(predict, split)
+    row = {"description": info["description"], "score": score, "latency_us": latency}
+    row["size_bytes"] = _size_bytes(teacher)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            compiled, cinfo = compile_teacher(teacher, split, Path(tmp))
+            c_score, c_latency, _ = measure(compiled, split)
+        row["compiled"] = {
+            "score": c_score,
+            "latency_us": c_latency,
+            "size_bytes": cinfo["size_bytes"],
+            "method": cinfo["method"],
+        }
+    except Exception as exc:  # noqa: BLE001 - reported, the rest of the cell still runs
+        row["compiled"] = {"error": f"{type(exc).__name__}: {exc}"}
+    return teacher, row, out
+
+
+def build_transfer(teacher, split, seed, plan, sampler):
+    n_kept = int(len(split.y_train) * 0.9)
+    n_samples = min(20.0, plan["max_pseudo"] / n_kept)
+    tic = time.perf_counter()
+    transfer = TransferSet.build(
+        teacher,
+        split.X_train,
+        split.y_train,
+        task=split.spec.task,
+        sampler=sampler,
+        n_samples=n_samples,
+        random_state=seed,
+    )
+    return transfer, {
+        "sampler": repr(transfer.sampler),
+        "n_samples": n_samples,
+        "n_real": transfer.n_real,
+        "n_pseudo": transfer.n_pseudo,
+        "n_holdout": len(transfer.X_holdout),
+        "seconds": time.perf_counter() - tic,
+    }
+
+
+def measure_student(teacher, transfer, estimator, split, seed, teacher_out):
+    """Distilled (from the transfer set) and direct (the kept rows' labels) fits of a student."""
+    task = split.spec.task
+    distiller_cls = DistilledClassifier if task == "classification" else DistilledRegressor
+    tic = time.perf_counter()
+    model = distiller_cls(teacher, student=estimator, random_state=seed).fit(transfer)
+    fit_seconds = time.perf_counter() - tic
+    score, latency, out = measure(predict_of(model.student_, task), split)
+    # The direct student: the same parameters and seed, trained on the labels alone.
+    student_seed = _seed_from(check_random_state(seed))
+    direct = as_student(_with_random_state(clone(estimator), student_seed), task=task)
+    X_d, targets, weights = transfer.label_targets()
+    direct.fit_soft(X_d, targets, sample_weight=weights)
+    direct_score, direct_latency, _ = measure(predict_of(direct, task), split)
+    return {
+        "distilled": score,
+        "direct": direct_score,
+        "fidelity": fidelity(split, teacher_out, out),
+        "size_bytes": _size_bytes(model.student_),
+        "latency_us": latency,
+        "fit_seconds": fit_seconds,
+        "holdout_score": float(model.candidates_["score"][0]),
+        "holdout": model.payoff_,
+        "record": {
+            "student": model.candidates_["student"][0],
+            **{k: float(model.candidates_[k][0]) for k in ("size_bytes", "latency_us")},
+            "fidelity": float(model.candidates_["fidelity"][0]),
+            "score": float(model.candidates_["score"][0]),
+            "fit_time": fit_seconds,
+            "error": "",
+        },
+    }
+
+
+def run_dataset(name, seed, plan):
+    split = load_split(name, max_train=plan["max_train"], max_test=plan["max_test"])
+    _log(f"{name} seed {seed}: {len(split.y_train):,} train / {len(split.y_test):,} test rows")
+    teacher, teacher_row, teacher_out = measure_teachers(split, seed, plan)
+    _log(f"  teacher {teacher_row['description']}: {teacher_row['score']:.4f}")
+    result = {"dataset": name, "seed": seed, "task": split.spec.task, "teacher": teacher_row}
+    result["n_train"], result["n_test"] = len(split.y_train), len(split.y_test)
+    transfers, students = {}, []
+    for kind, label, estimator in ladder(split.spec.task):
+        sampler = MUNGE() if kind == "tree" else "default"
+        if kind not in transfers:
+            transfers[kind] = build_transfer(teacher, split, seed, plan, sampler)
+            _log(f"  transfer set for {kind}: {transfers[kind][1]}")
+        row = measure_student(teacher, transfers[kind][0], estimator, split, seed, teacher_out)
+        row.update(kind=kind, label=label)
+        _log(f"  {kind} {label}: distilled {row['distilled']:.4f} direct {row['direct']:.4f}")
+        students.append(row)
+    result["transfer_sets"] = {k: v[1] for k, v in transfers.items()}
+    result["students"] = students
+    result["chosen_index"], result["default_trains"] = default_choice(students)
+    return result
+
+
+def default_choice(students):
+    """(index, sizes trained) of the default ladder's choice, from the single-size fits: the
+    distiller climbs the MLP sizes smallest first and stops as :func:`stop_climbing` says."""
+    records = []
+    for s in (s for s in students if s["kind"] == "mlp"):
+        skip = stop_climbing(records, TOLERANCE)
+        records.append(skipped_record(s["label"]) if skip else s["record"])
+    table = candidates_table(records)
+    return choose(table, tolerance=TOLERANCE, budget=None), int((table["error"] == "").sum())
+
+
+def gap_closed(teacher, direct, distilled):
+    gap = teacher - direct
+    return (distilled - direct) / gap if gap > 0 else float("nan")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="CI-sized run on small subsets")
+    parser.add_argument("--datasets", nargs="+", help="data sets, or 'all'")
+    parser.add_argument("--seeds", nargs="+", type=int)
+    parser.add_argument("--max-train", type=int)
+    parser.add_argument("--max-pseudo", type=int)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--doc", type=Path)
+    args = parser.parse_args(argv)
+    plan = dict(QUICK if args.quick else FULL)
+    if args.datasets:
+        plan["datasets"] = list(DATASETS) if args.datasets == ["all"] else args.datasets
+    for key in ("seeds", "max_train", "max_pseudo"):
+        if getattr(args, key) is not None:
+            plan[key] = getattr(args, key)
+    stem = "sizing_quick" if args.quick else "sizing"
+    out = args.out or ROOT / "benchmarks" / "results" / f"{stem}.json"
+    doc = args.doc or ROOT / "docs" / ("benchmarks_sizing.md")
+    results = {"plan": plan, "command": " ".join(["python -m benchmarks.sizing", *sys.argv[1:]])}
+    results["environment"] = {"python": platform.python_version(), "machine": platform.machine()}
+    results["cells"] = []
+    tic = time.perf_counter()
+    for name in plan["datasets"]:
+        for seed in plan["seeds"]:
+            results["cells"].append(run_dataset(name, seed, plan))
+            results["seconds"] = time.perf_counter() - tic
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(json.dumps(results, indent=1, default=float))
+    from .sizing_report import write_report
+
+    write_report(results, doc, out)
+    _log(f"done in {time.perf_counter() - tic:.0f}s: {out}, {doc}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
