@@ -167,6 +167,8 @@ def _cell_text(cell, doc):
     rows = []
     for i, s in enumerate(cell["students"]):
         mark = " (chosen)" if i == cell["chosen_index"] else ""
+        if (s.get("holdout") or {}).get("shipped") == "direct":
+            mark += " †"
         rows.append(
             [
                 f"{s['kind']} {s['label']}{mark}",
@@ -214,8 +216,10 @@ def _cell_text(cell, doc):
     )
     lines.append("")
     lines.append(
-        "(`teacher` row: its test score is in the hold-out column's place; direct and distilled "
-        "are test scores; `hold-out` is the score the ladder chose by.)"
+        "(`teacher` row: its test score is in the hold-out column's place. direct and distilled "
+        "are test scores; `hold-out` is the score the ladder chose by. † the distilled student "
+        "scored below direct on the hold-out, so the distiller shipped the direct one: its "
+        "distilled column is the direct student's.)"
     )
     plot = _plot(cell, Path(doc).parent / "img")
     if plot is not None:

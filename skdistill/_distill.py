@@ -26,7 +26,7 @@ from sklearn.utils.validation import (
 
 from ._checks import check_columns_match_teacher
 from ._defaults import default_alpha, default_sampler
-from ._holdout import check_holdout, payoff, split_holdout, warn_if_no_payoff
+from ._holdout import check_holdout, distillation_lost, payoff, split_holdout, warn_no_payoff
 from ._labeling import label_rows
 from ._sizing import (
     candidates_table,
@@ -521,7 +521,11 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             direct = as_student(clone(chosen), task=self._task)
             direct.fit_soft(X_d, targets, sample_weight=weights)
             self.payoff_ = payoff(transfer, self.student_, direct)
-            warn_if_no_payoff(self.payoff_, type(chosen).__name__)
+            self.payoff_["shipped"] = "distilled"
+            if distillation_lost(self.payoff_):  # never ship a student worse than direct
+                self.payoff_["shipped"] = "direct"
+                self.student_ = direct
+                warn_no_payoff(self.payoff_, type(chosen).__name__)
 
     def _validated_for_predict(self, X):
         check_is_fitted(self)
@@ -672,7 +676,10 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         With a hold-out and ``y``: ``metric``, ``n_rows``, and the ``teacher``'s,
         ``distilled`` student's and ``direct`` student's (the same student trained on the
         labels alone) scores on the held-out rows, ``gap_closed`` (``(distilled - direct) /
-        (teacher - direct)``) and ``fidelity``. A distilled student worse than direct warns.
+        (teacher - direct)``), ``fidelity``, and ``shipped``: "distilled", or "direct" when
+        the distilled student scored below the direct one on the hold-out; ``student_`` is
+        then the directly trained student (never ship a student worse than direct training),
+        and ``fit`` warns with the numbers and the likely fixes.
 
     References
     ----------

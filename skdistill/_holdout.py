@@ -130,18 +130,22 @@ def payoff(transfer, distilled, direct):
     }
 
 
-def warn_if_no_payoff(result, student_name):
-    """UserWarning with the numbers and the likely fixes when distillation did not pay."""
-    if not result["distilled"] < result["direct"]:
-        return
+def distillation_lost(result):
+    """Whether the directly trained student beat the distilled one on the hold-out."""
+    return result["distilled"] < result["direct"]
+
+
+def warn_no_payoff(result, student_name):
+    """UserWarning with the numbers and the likely fixes when distillation did not pay (the
+    distiller then ships the directly trained student)."""
     warnings.warn(
         f"The distilled {student_name} scores {result['distilled']:.4f} ({result['metric']}) "
         f"on the {result['n_rows']:,} held-out rows, below the same student trained directly "
-        f"on the labels ({result['direct']:.4f}; teacher {result['teacher']:.4f}). Likely "
-        "fixes: a larger student (student=None sizes it to the teacher), more pseudo rows "
-        "(n_samples) or another sampler (MUNGE() stays closer to the data than Smear()), "
-        "alpha > 0 to keep the labels in the loss; with few held-out rows the difference may "
-        "be noise. payoff_ holds the numbers.",
+        f"on the labels ({result['direct']:.4f}; teacher {result['teacher']:.4f}), so student_ "
+        "is the directly trained one (payoff_['shipped'] == 'direct'). Likely fixes: a larger "
+        "student (student=None sizes it to the teacher), more pseudo rows (n_samples) or "
+        "another sampler (MUNGE() stays closer to the data than Smear()), alpha > 0 to keep "
+        "the labels in the loss; with few held-out rows the difference may be noise.",
         UserWarning,
         stacklevel=4,
     )

@@ -46,6 +46,9 @@ def test_payoff_scores_teacher_distilled_and_direct_on_the_hold_out(data):
     expected = (payoff["distilled"] - payoff["direct"]) / gap if gap > 0 else np.nan
     np.testing.assert_allclose(payoff["gap_closed"], expected)
     assert model.n_transfer_samples_ == 300 * 3
+    assert payoff["shipped"] == (
+        "direct" if payoff["distilled"] < payoff["direct"] else "distilled"
+    )
 
 
 def test_a_single_student_has_no_hold_out_unless_asked(data):
@@ -75,6 +78,9 @@ def test_distilled_worse_than_direct_warns_with_the_numbers(data):
     assert f"{model.payoff_['distilled']:.4f}" in message
     assert f"{model.payoff_['direct']:.4f}" in message
     assert "larger student" in message
+    # Never ship a student worse than direct: student_ is the one trained on the labels.
+    assert model.payoff_["shipped"] == "direct"
+    assert model.score(X, y) > 0.7  # the distilled one learned the prior only (about 0.5)
 
 
 def test_regression_payoff_is_r2():
