@@ -464,6 +464,14 @@ def _repo_relative(path):
         return str(path)
 
 
+SIZING_LINK = (
+    "Student sizing (every MLP size and tree depth distilled and trained directly, against "
+    "single-row latency and size, with the teacher and the compiled teacher, and the size "
+    "the default ladder chooses) is in [benchmarks_sizing.md](benchmarks_sizing.md), "
+    "from `python -m benchmarks.sizing`."
+)
+
+
 def render(results, doc, results_path=None):
     sections = sections_of(results)
     meta = results["meta"]
@@ -492,6 +500,7 @@ def render(results, doc, results_path=None):
         f"distillation; boosted teachers capped at {plan.get('max_teacher_trees', 0):,} trees",
         "",
     ]
+    lines += [SIZING_LINK, ""]
     lines += _protocol_text(plan)
     lines += ["## Targets", "", "Goals of the project, not tests; evaluated on the rows below.", ""]
     lines.append(
