@@ -381,8 +381,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         kept, held = split_holdout(len(X), y, fraction, self._task, _seed_from(rng))
 
         def part(idx):
+            rows = rows_at(X, idx)
             return (
-                rows_at(X, idx),
+                rows.reset_index(drop=True) if is_dataframe(rows) else rows,
                 None if y is None else y[idx],
                 None if sample_weight is None else sample_weight[idx],
             )
@@ -510,22 +511,29 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             )
             fitted.append(student)
             records.append(record)
-        self.candidates_ = candidates_table(records)
-        self.best_index_ = choose(self.candidates_, tolerance=self.tolerance, budget=self.budget)
-        self.student_ = fitted[self.best_index_]
-        self.payoff_ = None
-        if transfer.has_holdout and transfer.y_holdout is not None:
-            chosen = candidates[self.best_index_]
-            self._log(f"training {type(chosen).__name__} directly on the labels, for payoff_")
-            X_d, targets, weights = transfer.label_targets()
-            direct = as_student(clone(chosen), task=self._task)
-            direct.fit_soft(X_d, targets, sample_weight=weights)
-            self.payoff_ = payoff(transfer, self.student_, direct)
-            self.payoff_["shipped"] = "distilled"
-            if distillation_lost(self.payoff_):  # never ship a student worse than direct
-                self.payoff_["shipped"] = "direct"
-                self.student_ = direct
-                warn_no_payoff(self.payoff_, type(chosen).__name__)
+        table = candidates_table(records)
+        best = choose(table, tolerance=self.tolerance, budget=self.budget)
+        student, payoff_ = self._payoff(transfer, candidates[best], fitted[best])
+        # Set together, once everything has worked.
+        self.candidates_, self.best_index_ = table, best
+        self.student_, self.payoff_ = student, payoff_
+
+    def _payoff(self, transfer, chosen, distilled):
+        """(student to ship, payoff dict or None): the same student trained on the labels
+        alone is scored against the distilled one, and shipped instead when it does better."""
+        if not (transfer.has_holdout and transfer.y_holdout is not None):
+            return distilled, None
+        self._log(f"training {type(chosen).__name__} directly on the labels, for payoff_")
+        X_d, targets, weights = transfer.label_targets()
+        direct = as_student(clone(chosen), task=self._task)
+        direct.fit_soft(X_d, targets, sample_weight=weights)
+        result = payoff(transfer, distilled, direct)
+        result["shipped"] = "distilled"
+        if not distillation_lost(result):
+            return distilled, result
+        result["shipped"] = "direct"  # never ship a student worse than direct training
+        warn_no_payoff(result, type(chosen).__name__)
+        return direct, result
 
     def _validated_for_predict(self, X):
         check_is_fitted(self)

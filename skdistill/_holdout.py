@@ -147,5 +147,5 @@ def warn_no_payoff(result, student_name):
         "another sampler (MUNGE() stays closer to the data than Smear()), alpha > 0 to keep "
         "the labels in the loss; with few held-out rows the difference may be noise.",
         UserWarning,
-        stacklevel=4,
+        stacklevel=7,
     )
