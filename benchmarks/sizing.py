@@ -21,6 +21,7 @@ part. Results go to ``--out`` (JSON) and ``--doc`` (markdown with plots).
 
 import argparse
 import json
+import os
 import platform
 import sys
 import tempfile
@@ -252,7 +253,14 @@ def main(argv=None):
     out = args.out or ROOT / "benchmarks" / "results" / f"{stem}.json"
     doc = args.doc or ROOT / "docs" / ("benchmarks_sizing.md")
     results = {"plan": plan, "command": " ".join(["python -m benchmarks.sizing", *sys.argv[1:]])}
-    results["environment"] = {"python": platform.python_version(), "machine": platform.machine()}
+    results["environment"] = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "load_average_at_start": list(os.getloadavg()),
+        # LightGBM's OpenMP threads spin while they wait: on a busy machine set PASSIVE.
+        "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", ""),
+    }
     results["cells"] = []
     tic = time.perf_counter()
     for name in plan["datasets"]:
