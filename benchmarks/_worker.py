@@ -192,6 +192,14 @@ def _params_for_json(params):
     return out
 
 
+def _search_params(task, sampler_name, temperature):
+    """The distiller's parameters of one search candidate (a regressor has no temperature)."""
+    params = {"sampler": make_sampler(sampler_name)}
+    if task == "classification":
+        params["temperature"] = temperature
+    return params
+
+
 def run_search(teacher, student_name, split, seed, n_samples, grid, progress):
     """Pick temperature and sampler on a validation part of train; refit the best on train.
 
@@ -208,7 +216,7 @@ def run_search(teacher, student_name, split, seed, n_samples, grid, progress):
     candidates = []
     for sampler_name in grid["samplers"]:
         for temperature in temperatures:
-            params = {"temperature": temperature, "sampler": make_sampler(sampler_name)}
+            params = _search_params(task, sampler_name, temperature)
             tic = time.perf_counter()
             model = fit_distilled(
                 teacher, student_name, task, X_fit, y_fit, seed, n_samples=n_samples, **params
@@ -227,7 +235,7 @@ def run_search(teacher, student_name, split, seed, n_samples, grid, progress):
                 f"validation {score:.4f} ({candidates[-1]['seconds']:.1f}s)"
             )
     best = max(candidates, key=lambda c: c["validation_score"])
-    params = {"temperature": best["temperature"], "sampler": make_sampler(best["sampler"])}
+    params = _search_params(task, best["sampler"], best["temperature"])
     model = fit_distilled(
         teacher,
         student_name,

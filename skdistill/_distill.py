@@ -84,9 +84,6 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             Interval(Integral, 0, None, closed="left"),
             Interval(Real, 0, None, closed="left"),
         ],
-        # T >= 1 softens the teacher (Hinton et al.); T < 1 would sharpen it while the T²
-        # factor shrinks the soft gradients, and the student learned almost nothing.
-        "temperature": [Interval(Real, 1, None, closed="left")],
         "alpha": [Interval(Real, 0, 1, closed="both"), StrOptions({"default"})],
         "include_original": ["boolean"],
         "holdout": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
@@ -112,7 +109,6 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         student=None,
         sampler="default",
         n_samples=20.0,
-        temperature=1.0,
         alpha="default",
         include_original=True,
         holdout="auto",
@@ -129,7 +125,6 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         self.student = student
         self.sampler = sampler
         self.n_samples = n_samples
-        self.temperature = temperature
         self.alpha = alpha
         self.include_original = include_original
         self.holdout = holdout
@@ -214,6 +209,10 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         if self.holdout != "auto":
             return float(self.holdout)
         return _SIZING_HOLDOUT if len(self._candidates()) > 1 else 0.0
+
+    def _student_or_default(self):
+        """The ``student`` parameter, or the default student when it is None (unfitted)."""
+        return self.student if self.student is not None else self._default_student()
 
     def _encode_y(self, y, adapter):
         """Check y against the teacher; return what the student's hard term needs."""
@@ -770,8 +769,16 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         return self._fit(X, y, sample_weight)
 
     def _student_has_proba(self):
-        # A hard-label student (e.g. LinearSVC) has only predict.
-        return not hasattr(self, "student_") or hasattr(self.student_, "predict_proba")
+        # Like SelfTrainingClassifier's _estimator_has: the fitted student when there is one,
+        # else the student fit would train (a hard-label student, e.g. LinearSVC, has only
+        # predict; a regressor becomes a logit-matching student, which has predict_proba).
+        if hasattr(self, "student_"):
+            return hasattr(self.student_, "predict_proba")
+        try:
+            student = as_student(self._student_or_default(), task=self._task)
+        except TypeError:  # fit will say what is wrong with the student
+            return True
+        return hasattr(student, "predict_proba")
 
     @available_if(_student_has_proba)
     def predict_proba(self, X):
@@ -804,8 +811,8 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
 
     Like :class:`DistilledClassifier`, with the teacher's predictions as targets; the
     student (by default a :class:`~skdistill.students.SoftMLPRegressor`, which standardises
-    the target) learns them on the real and pseudo rows. ``temperature`` has no effect on
-    regression and is kept only for a shared signature.
+    the target) learns them on the real and pseudo rows. There is no ``temperature``: a
+    regression teacher's outputs have nothing to soften.
 
     Parameters
     ----------

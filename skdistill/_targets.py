@@ -204,13 +204,9 @@ def check_probabilities(P, *, name="Y", atol=1e-4):
     return P
 
 
-def binary_margin_to_logits(margin):
-    """Two-class logits ``[0, m]`` from a 1-D margin ``m`` (``sigmoid(m) = softmax([0, m])[1]``).
-
-    ``[-m, m]`` would double the margin and change every probability at a fixed temperature.
-    """
-    margin = np.asarray(margin, dtype=np.float64).reshape(-1)
-    return np.column_stack([np.zeros_like(margin), margin])
+def one_hot(codes, n_classes):
+    """Rows of the identity: ``one_hot(codes, K)[i, k] = 1`` where ``codes[i] == k``."""
+    return np.eye(n_classes)[codes]
 
 
-__all__ = ["SoftTargets", "check_probabilities", "binary_margin_to_logits", "softmax"]
+__all__ = ["SoftTargets", "check_probabilities", "one_hot", "softmax"]

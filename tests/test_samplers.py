@@ -277,7 +277,15 @@ def test_munge_nominals_come_from_the_neighbour():
 def test_munge_neighbours_are_exact(algorithm, wide):
     from sklearn.neighbors import NearestNeighbors
 
-    from skdistill.samplers._munge import neighbour_matrix
+    from skdistill.samplers._munge import _nominal_attributes
+
+    def neighbour_matrix(Z, schema):
+        # MUNGE's distance space: standardised numeric columns, then each nominal attribute's
+        # block (a mismatch adds exactly 1 to the squared distance).
+        Zi = schema.impute(Z)
+        blocks = [Zi[:, schema.indices("continuous", "integer")]]
+        blocks += [block for _, block in _nominal_attributes(Zi, schema)]
+        return np.hstack(blocks)
 
     rng = np.random.default_rng(0)
     kinds = ["cont", "cont", "int", "bin", "onehot", "cat"] + ["cont"] * (20 if wide else 0)

@@ -16,7 +16,7 @@ from sklearn.svm import SVR, LinearSVC
 from sklearn.tree import DecisionTreeRegressor
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdistill._targets import SoftTargets, binary_margin_to_logits
+from skdistill._targets import SoftTargets
 from skdistill.students._adapters import (
     HardLabelStudent,
     LogitRegressorStudent,
@@ -26,6 +26,12 @@ from skdistill.students._adapters import (
 from skdistill.students._gbm import SoftGBMRegressor
 from skdistill.students._linear import SoftLogisticRegression
 from skdistill.students._tree import SoftTreeClassifier, SoftTreeRegressor
+
+
+def _binary_logits(margin):
+    """Two-class logits ``[0, m]`` of a margin ``m`` (``softmax([0, m])[1] = sigmoid(m)``)."""
+    margin = np.asarray(margin, dtype=np.float64).reshape(-1)
+    return np.column_stack([np.zeros_like(margin), margin])
 
 
 @parametrize_with_checks(
@@ -85,7 +91,7 @@ def test_binary_logit_matching_learns_one_margin():
     X, logits = linear_logits(200, 1, 0)
     margin = logits[:, 0]
     student = LogitRegressorStudent(LinearRegression()).fit_soft(
-        X, SoftTargets(logits=binary_margin_to_logits(margin), classes=np.array(["n", "p"]))
+        X, SoftTargets(logits=_binary_logits(margin), classes=np.array(["n", "p"]))
     )
     np.testing.assert_allclose(student.decision_function(X), margin, atol=1e-10)
     np.testing.assert_allclose(student.predict_proba(X)[:, 1], 1 / (1 + np.exp(-margin)))

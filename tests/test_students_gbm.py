@@ -9,7 +9,7 @@ import pytest
 from scipy.special import softmax
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdistill._targets import SoftTargets, binary_margin_to_logits
+from skdistill._targets import SoftTargets
 from skdistill.students._gbm import (
     SoftGBMClassifier,
     SoftGBMRegressor,
@@ -18,6 +18,12 @@ from skdistill.students._gbm import (
 
 DATASETS = Path(__file__).parents[2] / "shared" / "datasets"
 BACKENDS = ["lightgbm", "xgboost"]
+
+
+def _binary_logits(margin):
+    """Two-class logits ``[0, m]`` of a margin ``m`` (``softmax([0, m])[1] = sigmoid(m)``)."""
+    margin = np.asarray(margin, dtype=np.float64).reshape(-1)
+    return np.column_stack([np.zeros_like(margin), margin])
 
 
 def backend_or_skip(backend):
@@ -145,7 +151,7 @@ def test_binary_soft_targets_recover_teacher_probabilities(backend):
         n_jobs=1,
         random_state=0,
     )
-    gbm.fit_soft(X, SoftTargets(logits=binary_margin_to_logits(margin)))
+    gbm.fit_soft(X, SoftTargets(logits=_binary_logits(margin)))
     p = gbm.predict_proba(X)[:, 1]
     teacher = 1 / (1 + np.exp(-margin))
     assert np.abs(p - teacher).mean() < 0.03

@@ -11,7 +11,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdistill._targets import SoftTargets
-from skdistill.students._linear import SoftLogisticRegression, soft_logistic_loss
+from skdistill.students._linear import SoftLogisticRegression, linear_kd_loss
 
 
 def expected_failures(estimator):
@@ -57,10 +57,10 @@ def test_gradient_matches_finite_differences(n_classes):
         return theta[: d * k].reshape(d, k), theta[d * k :]
 
     def loss(theta):
-        return soft_logistic_loss(*split(theta), X, P, 2.5, 0.3, y, w, 0.1)[0]
+        return linear_kd_loss(*split(theta), X, P, y, w, 0.1, temperature=2.5, alpha=0.3)[0]
 
     def grad(theta):
-        _, gW, gb = soft_logistic_loss(*split(theta), X, P, 2.5, 0.3, y, w, 0.1)
+        _, gW, gb = linear_kd_loss(*split(theta), X, P, y, w, 0.1, temperature=2.5, alpha=0.3)
         return np.r_[gW.ravel(), gb]
 
     assert check_grad(loss, grad, rng.normal(size=d * k + k)) < 1e-5

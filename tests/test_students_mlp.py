@@ -13,13 +13,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdistill import SoftTargets
-from skdistill.students._loss import (
-    ACTIVATIONS,
-    DERIVATIVES,
-    kd_loss,
-    logit_mse_loss,
-    squared_loss,
-)
+from skdistill.students._activations import ACTIVATIONS, DERIVATIVES
+from skdistill.students._loss import kd_loss, logit_mse_loss, squared_loss
 from skdistill.students._mlp import SoftMLPClassifier, SoftMLPRegressor
 from skdistill.students._optim import AdamOptimizer
 

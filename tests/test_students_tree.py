@@ -7,9 +7,15 @@ import pytest
 from scipy.special import softmax
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdistill._targets import SoftTargets, binary_margin_to_logits
+from skdistill._targets import SoftTargets
 from skdistill.datasets import load_magic_gamma
 from skdistill.students._tree import SoftTreeClassifier, SoftTreeRegressor
+
+
+def _binary_logits(margin):
+    """Two-class logits ``[0, m]`` of a margin ``m`` (``softmax([0, m])[1] = sigmoid(m)``)."""
+    margin = np.asarray(margin, dtype=np.float64).reshape(-1)
+    return np.column_stack([np.zeros_like(margin), margin])
 
 
 @parametrize_with_checks(
@@ -30,7 +36,7 @@ def magic():
     teacher = lightgbm.LGBMClassifier(n_estimators=200, verbose=-1, n_jobs=1, random_state=0)
     teacher.fit(X[train], y[train])
     transfer = np.r_[train, extra]
-    logits = binary_margin_to_logits(teacher.predict(X[transfer], raw_score=True))
+    logits = _binary_logits(teacher.predict(X[transfer], raw_score=True))
     hard = np.r_[y[train], np.full(len(extra), -1)]
     return {
         "X": X[transfer],

@@ -40,16 +40,6 @@ def _nominal_attributes(Zi, schema):
     return out
 
 
-def neighbour_matrix(Z, schema):
-    """Encoded rows in the space MUNGE measures distance in: standardised numeric columns,
-    then each nominal attribute's block (a mismatch adds exactly 1 to the squared distance).
-    Missing values count as the column's mean or mode."""
-    Zi = schema.impute(Z)
-    blocks = [Zi[:, schema.indices("continuous", "integer")]]
-    blocks += [block for _, block in _nominal_attributes(Zi, schema)]
-    return np.ascontiguousarray(np.hstack(blocks), dtype=np.float64)
-
-
 def _choose_partition(attrs, n):
     """Nominal attributes to split the table by, and each row's part.
 

@@ -24,7 +24,8 @@ from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
-from ._base import SoftClassifierMixin, SoftRegressorMixin, blended_logits, blended_values
+from ._base import SoftClassifierMixin, SoftRegressorMixin
+from ._loss import blended_logits, blended_values
 
 
 def _fit_inner(estimator, X, y, sample_weight):

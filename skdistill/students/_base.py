@@ -11,7 +11,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from .._targets import PROBA_EPS, SoftTargets, check_probabilities
+from .._targets import SoftTargets, check_probabilities, one_hot
 
 
 def targets_from_y(y):
@@ -37,8 +37,9 @@ def targets_from_y(y):
             "Check that y was not filtered down to one class."
         )
     codes = encoder.transform(y_array)
-    one_hot = np.eye(len(encoder.classes_))[codes]
-    return SoftTargets(probabilities=one_hot, y=codes, classes=encoder.classes_)
+    return SoftTargets(
+        probabilities=one_hot(codes, len(encoder.classes_)), y=codes, classes=encoder.classes_
+    )
 
 
 class SoftClassifierMixin(ClassifierMixin):
@@ -102,56 +103,3 @@ class SoftRegressorMixin(RegressorMixin):
         if not isinstance(targets, SoftTargets) or targets.is_classification:
             raise TypeError("fit_soft of a regressor takes SoftTargets with values.")
         return self._fit_soft(X, targets, sample_weight)
-
-
-def blended_proba(targets):
-    """``(1 - alpha) * P_T + alpha * onehot(y)`` on labelled rows, ``P_T`` elsewhere.
-
-    ``P_T`` are the teacher's probabilities at the targets' temperature. Blending the targets
-    is what a cross-entropy mixture of a soft and a hard term amounts to when both are taken
-    at the same student output.
-    """
-    Q = targets.proba()
-    if targets.y is not None and targets.alpha > 0:
-        labelled = targets.y >= 0
-        onehot = np.eye(targets.n_classes)[targets.y[labelled]]
-        Q[labelled] = (1.0 - targets.alpha) * Q[labelled] + targets.alpha * onehot
-    return Q
-
-
-def blended_logits(targets):
-    """Centered logits for logit matching (Ba & Caruana, 2014), at temperature 1.
-
-    Logit matching has no temperature. On labelled rows with ``alpha > 0`` the target is the
-    centered log of ``(1 - alpha) * P_1 + alpha * onehot(y)``.
-    """
-    L = targets.centered_logits()
-    if targets.y is not None and targets.alpha > 0:
-        labelled = targets.y >= 0
-        onehot = np.eye(targets.n_classes)[targets.y[labelled]]
-        mix = (1.0 - targets.alpha) * targets.proba(1.0)[labelled] + targets.alpha * onehot
-        log_mix = np.log(np.clip(mix, PROBA_EPS, None))
-        L[labelled] = log_mix - log_mix.mean(axis=1, keepdims=True)
-    return L
-
-
-def blended_values(targets):
-    """``(1 - alpha) * values + alpha * y`` where ``y`` is known, the teacher's values elsewhere."""
-    V = np.array(targets.values, dtype=np.float64)
-    if targets.y is not None and targets.alpha > 0:
-        y = np.asarray(targets.y, dtype=np.float64).reshape(V.shape)
-        known = np.isfinite(y)
-        V = np.where(known, (1.0 - targets.alpha) * V + targets.alpha * np.nan_to_num(y), V)
-    return V
-
-
-def sharpen(P, temperature):
-    """Probabilities learned at temperature ``T`` brought back to ``T = 1``: ``P**T``, renormalised.
-
-    Also clips to ``>= 0`` and renormalises rows, so a regressor's outputs become valid
-    probabilities.
-    """
-    P = np.clip(P, 0.0, None)
-    if temperature != 1.0:
-        P = np.exp(temperature * np.log(np.clip(P, PROBA_EPS, None)))
-    return P / np.maximum(P.sum(axis=1, keepdims=True), PROBA_EPS)

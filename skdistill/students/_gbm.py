@@ -17,65 +17,19 @@ from numbers import Integral, Real
 
 import numpy as np
 from joblib import effective_n_jobs
-from scipy.special import expit, log_softmax, softmax
+from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._targets import PROBA_EPS
-from ._base import SoftClassifierMixin, SoftRegressorMixin, blended_proba, blended_values
+from ._base import SoftClassifierMixin, SoftRegressorMixin
+from ._loss import SoftmaxCrossEntropyObjective, blended_proba, blended_values
 from ._preprocess import check_weights, fit_preprocessor, transform_X
 
 # Predictions on at most this many rows run on one thread (see _BaseSoftGBM._raw).
 _SINGLE_THREAD_ROWS = 2048
-
-
-class SoftmaxCrossEntropyObjective:
-    """Soft cross-entropy of ``softmax(margins)`` to a fixed matrix of target probabilities.
-
-    A custom objective for ``lightgbm.train`` and ``xgboost.train``, both of which call it as
-    ``objective(margins, dataset)`` with margins of shape (n_samples, n_classes). The targets
-    live here, row-aligned with the training set, because both libraries keep only 1-D labels.
-
-    Per row ``i`` the loss is ``w_i * sum_k -Q_ik log softmax(m_i)_k``; its gradient is
-    ``w_i (P_i - Q_i)`` and the Hessian diagonal ``w_i P_i (1 - P_i)``, which (like
-    LightGBM's own multiclass objective) is multiplied by ``K / (K - 1)`` to make up for the
-    off-diagonal terms that a per-class tree ignores.
-
-    Parameters
-    ----------
-    targets : ndarray of shape (n_samples, n_classes)
-        Target probabilities, rows summing to one.
-    sample_weight : ndarray of shape (n_samples,), default=None
-    """
-
-    def __init__(self, targets, sample_weight=None):
-        self.targets = np.asarray(targets, dtype=np.float64)
-        self.sample_weight = sample_weight
-
-    def loss(self, margins):
-        """Total weighted soft cross-entropy (for checks and monitoring)."""
-        per_row = -(self.targets * log_softmax(margins, axis=1)).sum(axis=1)
-        w = 1.0 if self.sample_weight is None else self.sample_weight
-        return float(np.sum(w * per_row))
-
-    def __call__(self, margins, dataset=None):
-        margins = np.asarray(margins, dtype=np.float64).reshape(self.targets.shape)
-        n_classes = self.targets.shape[1]
-        P = softmax(margins, axis=1)
-        grad = P - self.targets
-        hess = n_classes / (n_classes - 1.0) * P * (1.0 - P)
-        if self.sample_weight is not None:
-            grad *= self.sample_weight[:, None]
-            hess *= self.sample_weight[:, None]
-        # A zero Hessian everywhere in a leaf would divide by zero in the leaf value.
-        return grad, np.maximum(hess, 1e-16)
-
-    def __deepcopy__(self, memo):
-        # lightgbm.train deep-copies its params; the targets are never modified, so sharing
-        # them avoids a copy of a possibly large matrix.
-        return self
 
 
 def _import_xgboost():
@@ -224,6 +178,11 @@ class _BaseSoftGBM(BaseEstimator):
             threads = 1 if len(Xt) <= _SINGLE_THREAD_ROWS else effective_n_jobs(self.n_jobs)
             return booster.predict(Xt, raw_score=True, num_threads=threads)
         return np.asarray(booster.predict(self._dmatrix(Xt), output_margin=True), np.float64)
+
+    def _distill_defaults(self):
+        """The distillers' ``sampler="default"`` and ``alpha="default"`` for this student,
+        measured best for the GBM students (see ``skdistill/_defaults.py``)."""
+        return {"sampler": None, "alpha": 0.3}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -5,7 +5,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import log_softmax, softmax
+from scipy.special import softmax
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval
@@ -13,15 +13,15 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from ._base import SoftClassifierMixin
+from ._loss import kd_loss
 from ._preprocess import check_weights, fit_preprocessor, transform_X
 
 
-def soft_logistic_loss(W, b, X, P_T, temperature, alpha, y, weights, l2):
-    """Loss and gradients of the soft logistic regression.
+def linear_kd_loss(W, b, X, P_T, y, weights, l2, *, temperature, alpha):
+    """:func:`~skdistill.students._loss.kd_loss` of the linear model ``Z = X @ W + b``, plus
+    ``l2 / 2 * ||W||**2``, and its gradients with respect to ``W`` and ``b``.
 
-    ``(1 - alpha) T**2 CE(P_T, softmax(Z / T)) + alpha [y >= 0] CE(onehot(y), softmax(Z))``
-    averaged with ``weights`` (which sum to one), plus ``l2 / 2 * ||W||**2``, where
-    ``Z = X @ W + b``; for two classes ``W`` has one column and ``Z = [0, X @ W + b]``.
+    For two classes ``W`` has one column and ``Z = [0, X @ W + b]`` (the first logit is fixed).
 
     Returns
     -------
@@ -32,28 +32,18 @@ def soft_logistic_loss(W, b, X, P_T, temperature, alpha, y, weights, l2):
     z = X @ W + b
     binary = W.shape[1] == 1
     Z = np.column_stack([np.zeros(len(z)), z[:, 0]]) if binary else z
-    T = temperature
-    log_S_T = log_softmax(Z / T, axis=1)
-    row_loss = -(1.0 - alpha) * T**2 * (P_T * log_S_T).sum(axis=1)
-    G = (1.0 - alpha) * T * (np.exp(log_S_T) - P_T)
-    if alpha > 0 and y is not None:
-        labelled = np.flatnonzero(y >= 0)
-        log_S = log_softmax(Z[labelled], axis=1)
-        row_loss[labelled] -= alpha * log_S[np.arange(len(labelled)), y[labelled]]
-        hard = np.exp(log_S)
-        hard[np.arange(len(labelled)), y[labelled]] -= 1.0
-        G[labelled] += alpha * hard
-    G *= weights[:, None]
+    loss, dZ = kd_loss(Z, P_T, y, weights, temperature=temperature, alpha=alpha)
     if binary:
-        G = G[:, 1:]  # the first logit is fixed at zero
-    loss = float(weights @ row_loss) + 0.5 * l2 * float(np.sum(W * W))
-    return loss, X.T @ G + l2 * W, G.sum(axis=0)
+        dZ = dZ[:, 1:]
+    loss += 0.5 * l2 * float(np.sum(W * W))
+    return loss, X.T @ dZ + l2 * W, dZ.sum(axis=0)
 
 
 class SoftLogisticRegression(SoftClassifierMixin, BaseEstimator):
     """Multinomial logistic regression trained on soft targets at a temperature.
 
-    Minimises the same loss as the MLP student, on a linear model ``Z = X W + b``::
+    Minimises the same loss as the MLP student (``kd_loss``), on a linear model
+    ``Z = X W + b``::
 
         mean_w[(1 - alpha) T**2 CE(P_T, softmax(Z / T))
                + alpha [y >= 0] CE(onehot(y), softmax(Z))] + ||W||**2 / (2 C sum(w))
@@ -125,7 +115,7 @@ class SoftLogisticRegression(SoftClassifierMixin, BaseEstimator):
         w = np.ones(len(Xt)) if w is None else w
         n_features, n_classes = Xt.shape[1], targets.n_classes
         n_cols = 1 if n_classes == 2 else n_classes
-        P_T = targets.proba()
+        P_T, T = targets.proba(), float(targets.temperature)
         l2 = 1.0 / (self.C * w.sum())
         weights = w / w.sum()
         y = None if targets.y is None else np.asarray(targets.y)
@@ -134,8 +124,8 @@ class SoftLogisticRegression(SoftClassifierMixin, BaseEstimator):
         def fun(theta):
             W = theta[:n_W].reshape(n_features, n_cols)
             b = theta[n_W:] if self.fit_intercept else np.zeros(n_cols)
-            loss, gW, gb = soft_logistic_loss(
-                W, b, Xt, P_T, targets.temperature, targets.alpha, y, weights, l2
+            loss, gW, gb = linear_kd_loss(
+                W, b, Xt, P_T, y, weights, l2, temperature=T, alpha=targets.alpha
             )
             grad = np.concatenate([gW.ravel(), gb]) if self.fit_intercept else gW.ravel()
             return loss, grad
@@ -194,6 +184,11 @@ class SoftLogisticRegression(SoftClassifierMixin, BaseEstimator):
         if z.ndim == 1:
             z = np.column_stack([np.zeros(len(z)), z])
         return softmax(z, axis=1)
+
+    def _distill_defaults(self):
+        """The distillers' ``sampler="default"`` and ``alpha="default"`` for this student,
+        measured best for the linear students (see ``skdistill/_defaults.py``)."""
+        return {"sampler": None, "alpha": 0.0}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,40 +1,38 @@
-"""Activations, their derivatives and the soft losses of the MLP students, as lookup tables.
+"""The one place where a student's targets meet ``alpha`` and the temperature.
 
-Kept apart from the training loop (like scikit-learn's ``neural_network/_base.py``) so each piece
-can be tested on its own, e.g. the gradients against finite differences.
+Every classification student means the same by ``alpha`` and ``T``: per labelled real row,
 
-Every loss has the signature ``loss(Z, soft, hard, weights, *, temperature, alpha)`` and returns
-``(loss, dZ)``: the weighted mean loss over the rows and its gradient with respect to the
-student's raw outputs ``Z``. ``weights`` sum to one, so ``dZ`` already carries each row's share.
-All functions compute in the dtype of ``Z`` (float32 in training, float64 in tests).
+    (1 - alpha) * T**2 * CE(P_T, softmax(Z / T)) + alpha * CE(onehot(y), softmax(Z))
+
+with ``P_T`` the teacher's probabilities at ``T`` and ``Z`` the student's logits (pseudo rows
+have only the soft term). Students trained by gradient take that loss from here:
+
+- :func:`kd_loss` (the MLP, and the linear student on ``Z = X W + b``), :func:`logit_mse_loss`
+  (the MLP's logit matching) and :func:`squared_loss` (the MLP regressor). Each has the
+  signature ``loss(Z, soft, hard, weights, *, temperature, alpha)`` and returns
+  ``(loss, dZ)``: the weighted mean loss over the rows and its gradient with respect to the
+  student's raw outputs ``Z``. ``weights`` sum to one, so ``dZ`` already carries each row's
+  share. They compute in the dtype of ``Z`` (float32 in training, float64 in tests).
+
+Students that fit one target per row instead of a loss (trees, GBM, adapters around a
+regressor) take their target from here too, so that each meaning has one code path:
+
+- :func:`blended_proba`: ``(1 - alpha) P_T + alpha onehot(y)``, the cross-entropy mixture of
+  the two terms when both are taken at the same student output (the hard term at ``T``, not
+  at 1; there is no ``T**2``, which only rescales a fixed target). The GBM fits it with
+  :class:`SoftmaxCrossEntropyObjective` (margins standing for ``Z / T``), the tree with
+  squared error; both predict at ``T = 1`` (:func:`sharpen` for the tree).
+- :func:`blended_logits`: centred logits at ``T = 1`` (logit matching has no temperature);
+  ``alpha`` mixes the one-hot labels into the probabilities before the log.
+- :func:`blended_values`: ``(1 - alpha) values + alpha y`` for regressors; no temperature.
+
+``docs/students.md`` has the table of what each student does with ``alpha`` and ``T``.
 """
 
 import numpy as np
+from scipy.special import softmax
 
-
-def relu(X):
-    """ReLU in place."""
-    return np.maximum(X, 0, out=X)
-
-
-def tanh(X):
-    """Hyperbolic tangent in place."""
-    return np.tanh(X, out=X)
-
-
-def relu_derivative(A, delta):
-    """Multiply ``delta`` in place by the ReLU derivative, given the activation output ``A``."""
-    return np.multiply(delta, A > 0, out=delta)
-
-
-def tanh_derivative(A, delta):
-    """Multiply ``delta`` in place by the tanh derivative, given the activation output ``A``."""
-    delta *= 1 - A * A
-    return delta
-
-
-ACTIVATIONS = {"relu": relu, "tanh": tanh}
-DERIVATIVES = {"relu": relu_derivative, "tanh": tanh_derivative}
+from .._targets import PROBA_EPS, one_hot
 
 
 def log_softmax(Z):
@@ -139,3 +137,106 @@ def squared_loss(Z, soft, hard, weights, *, temperature, alpha):
 
 
 LOSSES = {"kd": kd_loss, "logit_mse": logit_mse_loss, "squared_error": squared_loss}
+
+
+# ---- targets of the students that fit one target per row ------------------------------------
+
+
+def blended_proba(targets):
+    """``(1 - alpha) * P_T + alpha * onehot(y)`` on labelled rows, ``P_T`` elsewhere.
+
+    ``P_T`` are the teacher's probabilities at the targets' temperature. Blending the targets
+    is what a cross-entropy mixture of a soft and a hard term amounts to when both are taken
+    at the same student output.
+    """
+    Q = targets.proba()
+    if targets.y is not None and targets.alpha > 0:
+        labelled = targets.y >= 0
+        onehot = one_hot(targets.y[labelled], targets.n_classes)
+        Q[labelled] = (1.0 - targets.alpha) * Q[labelled] + targets.alpha * onehot
+    return Q
+
+
+def blended_logits(targets):
+    """Centered logits for logit matching (Ba & Caruana, 2014), at temperature 1.
+
+    Logit matching has no temperature. On labelled rows with ``alpha > 0`` the target is the
+    centered log of ``(1 - alpha) * P_1 + alpha * onehot(y)``.
+    """
+    L = targets.centered_logits()
+    if targets.y is not None and targets.alpha > 0:
+        labelled = targets.y >= 0
+        onehot = one_hot(targets.y[labelled], targets.n_classes)
+        mix = (1.0 - targets.alpha) * targets.proba(1.0)[labelled] + targets.alpha * onehot
+        log_mix = np.log(np.clip(mix, PROBA_EPS, None))
+        L[labelled] = log_mix - log_mix.mean(axis=1, keepdims=True)
+    return L
+
+
+def blended_values(targets):
+    """``(1 - alpha) * values + alpha * y`` where ``y`` is known, the teacher's values elsewhere."""
+    V = np.array(targets.values, dtype=np.float64)
+    if targets.y is not None and targets.alpha > 0:
+        y = np.asarray(targets.y, dtype=np.float64).reshape(V.shape)
+        known = np.isfinite(y)
+        V = np.where(known, (1.0 - targets.alpha) * V + targets.alpha * np.nan_to_num(y), V)
+    return V
+
+
+def sharpen(P, temperature):
+    """Probabilities learned at temperature ``T`` brought back to ``T = 1``: ``P**T``, renormalised.
+
+    Also clips to ``>= 0`` and renormalises rows, so a regressor's outputs become valid
+    probabilities.
+    """
+    P = np.clip(P, 0.0, None)
+    if temperature != 1.0:
+        P = np.exp(temperature * np.log(np.clip(P, PROBA_EPS, None)))
+    return P / np.maximum(P.sum(axis=1, keepdims=True), PROBA_EPS)
+
+
+class SoftmaxCrossEntropyObjective:
+    """Soft cross-entropy of ``softmax(margins)`` to a fixed matrix of target probabilities.
+
+    A custom objective for ``lightgbm.train`` and ``xgboost.train``, both of which call it as
+    ``objective(margins, dataset)`` with margins of shape (n_samples, n_classes). The targets
+    live here, row-aligned with the training set, because both libraries keep only 1-D labels.
+
+    Per row ``i`` the loss is ``w_i * sum_k -Q_ik log softmax(m_i)_k``; its gradient is
+    ``w_i (P_i - Q_i)`` and the Hessian diagonal ``w_i P_i (1 - P_i)``, which (like
+    LightGBM's own multiclass objective) is multiplied by ``K / (K - 1)`` to make up for the
+    off-diagonal terms that a per-class tree ignores.
+
+    Parameters
+    ----------
+    targets : ndarray of shape (n_samples, n_classes)
+        Target probabilities, rows summing to one (:func:`blended_proba`).
+    sample_weight : ndarray of shape (n_samples,), default=None
+    """
+
+    def __init__(self, targets, sample_weight=None):
+        self.targets = np.asarray(targets, dtype=np.float64)
+        self.sample_weight = sample_weight
+
+    def loss(self, margins):
+        """Total weighted soft cross-entropy (for checks and monitoring)."""
+        per_row = -(self.targets * log_softmax(margins)).sum(axis=1)
+        w = 1.0 if self.sample_weight is None else self.sample_weight
+        return float(np.sum(w * per_row))
+
+    def __call__(self, margins, dataset=None):
+        margins = np.asarray(margins, dtype=np.float64).reshape(self.targets.shape)
+        n_classes = self.targets.shape[1]
+        P = softmax(margins, axis=1)
+        grad = P - self.targets
+        hess = n_classes / (n_classes - 1.0) * P * (1.0 - P)
+        if self.sample_weight is not None:
+            grad *= self.sample_weight[:, None]
+            hess *= self.sample_weight[:, None]
+        # A zero Hessian everywhere in a leaf would divide by zero in the leaf value.
+        return grad, np.maximum(hess, 1e-16)
+
+    def __deepcopy__(self, memo):
+        # lightgbm.train deep-copies its params; the targets are never modified, so sharing
+        # them avoids a copy of a possibly large matrix.
+        return self

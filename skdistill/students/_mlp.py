@@ -24,9 +24,10 @@ from sklearn.utils.validation import (
 )
 from threadpoolctl import threadpool_limits
 
-from .._targets import SoftTargets
+from .._targets import SoftTargets, one_hot
+from ._activations import ACTIVATIONS, DERIVATIVES
 from ._base import SoftClassifierMixin, SoftRegressorMixin, targets_from_y
-from ._loss import ACTIVATIONS, DERIVATIVES, LOSSES
+from ._loss import LOSSES
 from ._optim import AdamOptimizer
 from ._preprocess import check_student_X, check_weights, make_student_preprocessor, transform_X
 
@@ -120,6 +121,11 @@ class _BaseSoftMLP(BaseEstimator):
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+
+    def _distill_defaults(self):
+        """The distillers' ``sampler="default"`` and ``alpha="default"`` for this student,
+        measured best for the MLP students (see ``skdistill/_defaults.py``)."""
+        return {"sampler": "Smear", "alpha": 0.0}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -699,7 +705,7 @@ class SoftMLPClassifier(SoftClassifierMixin, _BaseSoftMLP):
             )
         codes = np.searchsorted(known, y_array)
         return SoftTargets(
-            probabilities=np.eye(len(known))[codes], y=codes, classes=np.asarray(known)
+            probabilities=one_hot(codes, len(known)), y=codes, classes=np.asarray(known)
         )
 
     def predict_proba(self, X):

@@ -19,14 +19,8 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
-from ._base import (
-    SoftClassifierMixin,
-    SoftRegressorMixin,
-    blended_logits,
-    blended_proba,
-    blended_values,
-    sharpen,
-)
+from ._base import SoftClassifierMixin, SoftRegressorMixin
+from ._loss import blended_logits, blended_proba, blended_values, sharpen
 from ._preprocess import check_weights, fit_preprocessor, transform_X
 
 
@@ -74,6 +68,11 @@ class _BaseSoftTree(BaseEstimator):
         if legend:
             text += "categories:\n" + "".join(f"  {line}\n" for line in legend)
         return header + text
+
+    def _distill_defaults(self):
+        """The distillers' ``sampler="default"`` and ``alpha="default"`` for this student,
+        measured best for the tree students (see ``skdistill/_defaults.py``)."""
+        return {"sampler": "MUNGE", "alpha": 0.0}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
