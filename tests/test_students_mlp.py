@@ -489,3 +489,20 @@ def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         check(estimator)
+
+
+def test_the_step_schedule_lives_in_the_optimizer():
+    adaptive = AdamOptimizer(3, np.float32, learning_rate_init=0.01, schedule="adaptive")
+    assert [adaptive.lower_step() for _ in range(3)] == [True, True, False]
+    assert adaptive.learning_rate == pytest.approx(0.01 / 25)
+    assert not AdamOptimizer(3, np.float32, schedule="constant").lower_step()
+
+
+def test_stopping_rule_counts_epochs_without_improvement():
+    from skdistill.students._mlp import _StoppingRule
+
+    rule = _StoppingRule(tol=0.1, n_iter_no_change=1)
+    assert rule.update(1.0) and not rule.stalled
+    assert rule.update(0.95) and not rule.stalled  # the best, but by less than tol
+    assert not rule.update(0.99) and rule.stalled
+    assert rule.best_loss == 0.95

@@ -224,6 +224,8 @@ class _BaseSoftMLP(BaseEstimator):
         return self
 
     def _train(self, X, soft, hard, sample_weight, targets, rng, incremental):
+        """The epoch loop: one pass over shuffled mini-batches per epoch, the loss to watch,
+        and the stopping rule (with the step schedule of the optimizer) to end it."""
         loss_fn = LOSSES[self._loss_name]
         loss_kwargs = {"temperature": float(targets.temperature), "alpha": float(targets.alpha)}
         if hard is not None and loss_kwargs["alpha"] == 0:
@@ -231,144 +233,114 @@ class _BaseSoftMLP(BaseEstimator):
         theta, self.coefs_, self.intercepts_ = _pack(self.coefs_, self.intercepts_)
 
         early_stopping = self.early_stopping and not incremental
+        train, val_set = (X, soft, hard, sample_weight), None
         if early_stopping:
-            val, train = self._validation_split(sample_weight, len(X), rng)
-            val_set = (
-                X[val],
-                soft[val],
-                _take(hard, val),
-                _normalised(_take(sample_weight, val), len(val)),
-            )
-            X, soft = X[train], soft[train]
-            hard, sample_weight = _take(hard, train), _take(sample_weight, train)
-        n_train = len(X)
-        batch_size = self.batch_size_ = self._effective_batch_size(n_train)
+            train, val_set = self._split_for_early_stopping(train, rng)
+        batches = _ShuffledBatches(*train, self._effective_batch_size(len(train[0])))
+        self.batch_size_ = batches.batch_size
         if not incremental or not hasattr(self, "_optimizer"):
-            self.learning_rate_init_ = self.learning_rate_init
-            if self.learning_rate_init == "auto":
-                self.learning_rate_init_ = 1e-3 * np.sqrt(batch_size / 64)
-            self._optimizer = AdamOptimizer(
-                theta.size,
-                _DTYPE,
-                learning_rate_init=self.learning_rate_init_,
-                beta_1=self.beta_1,
-                beta_2=self.beta_2,
-                epsilon=self.epsilon,
-            )
-        total_weight = n_train if sample_weight is None else float(sample_weight.sum())
-        if total_weight <= 0:
-            raise ValueError("sample_weight sums to zero; give some rows a positive weight.")
-
-        # Shuffled copies of the training arrays, reused every epoch.
-        X_shuffled, soft_shuffled = np.empty_like(X), np.empty_like(soft)
-        hard_shuffled = None if hard is None else np.empty_like(hard)
-        step = _BatchStep(self, theta, batch_size, loss_fn, loss_kwargs)
-        uniform = {}
-
-        best_loss, best_theta, no_improvement = np.inf, None, 0
-        n_epochs = 1 if incremental else self.max_iter
-        converged = False
-        for _ in range(n_epochs):
+            self._optimizer = self._new_optimizer(theta.size, batches.batch_size)
+        step = _BatchStep(self, theta, batches.batch_size, loss_fn, loss_kwargs)
+        stopping = _StoppingRule(self.tol, self.n_iter_no_change)
+        best_theta, converged = None, False
+        for _ in range(1 if incremental else self.max_iter):
             tic = time.perf_counter()
-            order = rng.permutation(n_train)
-            np.take(X, order, axis=0, out=X_shuffled)
-            np.take(soft, order, axis=0, out=soft_shuffled)
-            if hard is not None:
-                np.take(hard, order, axis=0, out=hard_shuffled)
-            w_shuffled = None if sample_weight is None else sample_weight[order]
-            epoch_loss = 0.0
-            for start in range(0, n_train, batch_size):
-                stop = min(start + batch_size, n_train)
-                n = stop - start
-                if w_shuffled is None:
-                    if n not in uniform:
-                        uniform[n] = np.full(n, 1.0 / n, dtype=_DTYPE)
-                    weights, batch_weight = uniform[n], n
-                else:
-                    batch_weight = float(w_shuffled[start:stop].sum())
-                    if batch_weight <= 0:
-                        continue
-                    weights = (w_shuffled[start:stop] / batch_weight).astype(_DTYPE)
-
-                batch_loss = step(
-                    X_shuffled[start:stop],
-                    soft_shuffled[start:stop],
-                    None if hard is None else hard_shuffled[start:stop],
-                    weights,
-                )
-                epoch_loss += batch_loss * batch_weight
-
-            self.n_iter_ += 1
-            self.t_ += n_train
-            penalty = 0.5 * self.l2 * sum(float(np.vdot(W, W)) for W in self.coefs_)
-            epoch_loss = epoch_loss / total_weight + penalty
-            if not np.isfinite(epoch_loss):
-                raise ValueError(
-                    f"training diverged at epoch {self.n_iter_} (loss {epoch_loss}); lower "
-                    f"learning_rate_init (now {self.learning_rate_init_}) or raise l2."
-                )
-            self.loss_curve_.append(epoch_loss)
-            message = f"Epoch {self.n_iter_}, loss = {epoch_loss:.6f}"
-
+            current = self._run_epoch(batches, step, rng)
+            message = f"Epoch {self.n_iter_}, loss = {current:.6f}"
             if early_stopping:
                 X_val, soft_val, hard_val, w_val = val_set
                 current, _ = loss_fn(self._forward(X_val), soft_val, hard_val, w_val, **loss_kwargs)
                 self.validation_loss_curve_.append(current)
                 message += f", validation loss = {current:.6f}"
-            else:
-                current = epoch_loss
             if self.verbose:
                 print(f"{message}, time = {time.perf_counter() - tic:.2f}s")
             if incremental:
-                break
-
-            if current > best_loss - self.tol:
-                no_improvement += 1
-            else:
-                no_improvement = 0
-            if current < best_loss:
-                best_loss = current
+                return
+            if stopping.update(current):
                 self.best_iter_ = self.n_iter_
                 if early_stopping:
                     best_theta = theta.copy()
-            if no_improvement > self.n_iter_no_change and self._lower_step(theta, best_theta):
-                no_improvement = 0
-            elif no_improvement > self.n_iter_no_change:
-                converged = True
-                if self.verbose:
-                    what = "Validation" if early_stopping else "Training"
-                    print(
-                        f"{what} loss did not improve more than tol={self.tol} for "
-                        f"{self.n_iter_no_change} consecutive epochs. Stopping."
-                    )
-                break
+            if stopping.stalled:
+                if not self._lower_step(theta, best_theta):
+                    converged = True
+                    self._say_stopped(early_stopping)
+                    break
+                stopping.no_improvement = 0
 
-        if not incremental:
-            self.best_loss_ = best_loss
-            if best_theta is not None:
-                theta[:] = best_theta  # the views in coefs_/intercepts_ see the restored values
-            if not converged:
-                warnings.warn(
-                    f"{type(self).__name__}: the maximum number of epochs (max_iter="
-                    f"{self.max_iter}) was reached before the loss stopped improving. Raise "
-                    "max_iter, or raise tol / lower n_iter_no_change to stop earlier.",
-                    ConvergenceWarning,
-                    stacklevel=6,
-                )
+        self.best_loss_ = stopping.best_loss
+        if best_theta is not None:
+            theta[:] = best_theta  # the views in coefs_/intercepts_ see the restored values
+        if not converged:
+            warnings.warn(
+                f"{type(self).__name__}: the maximum number of epochs (max_iter="
+                f"{self.max_iter}) was reached before the loss stopped improving. Raise "
+                "max_iter, or raise tol / lower n_iter_no_change to stop earlier.",
+                ConvergenceWarning,
+                stacklevel=6,
+            )
+
+    def _split_for_early_stopping(self, arrays, rng):
+        """``(train arrays, validation arrays)`` of ``(X, soft, hard, sample_weight)``; the
+        validation weights sum to one, as the losses take them."""
+        X, soft, hard, sample_weight = arrays
+        val, train = self._validation_split(sample_weight, len(X), rng)
+        val_set = (
+            X[val],
+            soft[val],
+            _take(hard, val),
+            _normalised(_take(sample_weight, val), len(val)),
+        )
+        return tuple(_take(a, train) for a in arrays), val_set
+
+    def _new_optimizer(self, n_params, batch_size):
+        self.learning_rate_init_ = self.learning_rate_init
+        if self.learning_rate_init == "auto":
+            self.learning_rate_init_ = 1e-3 * np.sqrt(batch_size / 64)
+        return AdamOptimizer(
+            n_params,
+            _DTYPE,
+            learning_rate_init=self.learning_rate_init_,
+            beta_1=self.beta_1,
+            beta_2=self.beta_2,
+            epsilon=self.epsilon,
+            schedule=self.learning_rate,
+        )
+
+    def _run_epoch(self, batches, step, rng):
+        """One pass over shuffled mini-batches. Returns the epoch's loss (mean over the rows,
+        plus the L2 penalty), also appended to ``loss_curve_``."""
+        epoch_loss = 0.0
+        for X, soft, hard, weights, batch_weight in batches.epoch(rng):
+            epoch_loss += step(X, soft, hard, weights) * batch_weight
+        self.n_iter_ += 1
+        self.t_ += batches.n_rows
+        penalty = 0.5 * self.l2 * sum(float(np.vdot(W, W)) for W in self.coefs_)
+        epoch_loss = epoch_loss / batches.total_weight + penalty
+        if not np.isfinite(epoch_loss):
+            raise ValueError(
+                f"training diverged at epoch {self.n_iter_} (loss {epoch_loss}); lower "
+                f"learning_rate_init (now {self.learning_rate_init_}) or raise l2."
+            )
+        self.loss_curve_.append(epoch_loss)
+        return epoch_loss
+
+    def _say_stopped(self, early_stopping):
+        if self.verbose:
+            what = "Validation" if early_stopping else "Training"
+            print(
+                f"{what} loss did not improve more than tol={self.tol} for "
+                f"{self.n_iter_no_change} consecutive epochs. Stopping."
+            )
 
     def _lower_step(self, theta, best_theta):
-        """With learning_rate="adaptive", divide the step by 5 (at most twice) from the best
-        weights so far instead of stopping; False when training should stop."""
-        optimizer = self._optimizer
-        if self.learning_rate != "adaptive" or optimizer.learning_rate < (
-            self.learning_rate_init_ / 20
-        ):
+        """Lower the optimizer's step (its schedule decides how) and go back to the best
+        weights so far; False when the schedule says training should stop instead."""
+        if not self._optimizer.lower_step():
             return False
-        optimizer.learning_rate /= 5
         if best_theta is not None:
             theta[:] = best_theta
         if self.verbose:
-            print(f"No improvement: step lowered to {optimizer.learning_rate:.3g}.")
+            print(f"No improvement: step lowered to {self._optimizer.learning_rate:.3g}.")
         return True
 
     def _effective_batch_size(self, n_train):
@@ -438,6 +410,74 @@ class _BatchStep:
                 self.derivative(layer_inputs[i], delta)
         self.model._optimizer.update_params(self.theta, self.grad)
         return loss
+
+
+class _ShuffledBatches:
+    """The training rows, shuffled into reused buffers each epoch and cut into mini-batches.
+
+    Each batch comes with its row weights (summing to one, as the losses take them) and its
+    total weight, which weighs the batch's loss in the epoch's mean.
+    """
+
+    def __init__(self, X, soft, hard, sample_weight, batch_size):
+        self.arrays = (X, soft, hard)
+        self.sample_weight = sample_weight
+        self.batch_size = batch_size
+        self.n_rows = len(X)
+        self.total_weight = self.n_rows if sample_weight is None else float(sample_weight.sum())
+        if self.total_weight <= 0:
+            raise ValueError("sample_weight sums to zero; give some rows a positive weight.")
+        self.buffers = tuple(None if a is None else np.empty_like(a) for a in self.arrays)
+        self.uniform = {}
+
+    def epoch(self, rng):
+        """Yield ``(X, soft, hard, weights, batch_weight)`` for each batch of a new shuffle."""
+        order = rng.permutation(self.n_rows)
+        for array, buffer in zip(self.arrays, self.buffers, strict=True):
+            if array is not None:
+                np.take(array, order, axis=0, out=buffer)
+        X, soft, hard = self.buffers
+        w = None if self.sample_weight is None else self.sample_weight[order]
+        for start in range(0, self.n_rows, self.batch_size):
+            stop = min(start + self.batch_size, self.n_rows)
+            if w is None:
+                n = stop - start
+                if n not in self.uniform:
+                    self.uniform[n] = np.full(n, 1.0 / n, dtype=_DTYPE)
+                weights, batch_weight = self.uniform[n], n
+            else:
+                batch_weight = float(w[start:stop].sum())
+                if batch_weight <= 0:
+                    continue
+                weights = (w[start:stop] / batch_weight).astype(_DTYPE)
+            batch_hard = None if hard is None else hard[start:stop]
+            yield X[start:stop], soft[start:stop], batch_hard, weights, batch_weight
+
+
+class _StoppingRule:
+    """When to stop: the watched loss has not improved on its best by more than ``tol`` for
+    more than ``n_iter_no_change`` epochs in a row."""
+
+    def __init__(self, tol, n_iter_no_change):
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.best_loss = np.inf
+        self.no_improvement = 0
+
+    def update(self, loss):
+        """Record one epoch's loss; True when it is the best so far."""
+        if loss > self.best_loss - self.tol:
+            self.no_improvement += 1
+        else:
+            self.no_improvement = 0
+        if loss < self.best_loss:
+            self.best_loss = loss
+            return True
+        return False
+
+    @property
+    def stalled(self):
+        return self.no_improvement > self.n_iter_no_change
 
 
 def _take(array, indices):

@@ -2,7 +2,8 @@
 
 Like scikit-learn's ``neural_network/_stochastic_optimizers.py``, but the optimizer works on a
 single flat parameter vector (every weight matrix of the network is a view into it), so one update
-is a handful of vectorised numpy calls whatever the number of layers.
+is a handful of vectorised numpy calls whatever the number of layers. As there, the step schedule
+lives in the optimizer: the training loop only tells it when the loss stopped improving.
 """
 
 import numpy as np
@@ -23,6 +24,9 @@ class AdamOptimizer:
         Decay rates of the first and second moment estimates.
     epsilon : float, default=1e-8
         Added to the root of the second moment for numerical stability.
+    schedule : {"constant", "adaptive"}, default="constant"
+        What :meth:`lower_step` does when the loss stops improving: "adaptive" divides the step
+        by 5, at most twice; "constant" keeps it, and training stops.
 
     Attributes
     ----------
@@ -33,9 +37,17 @@ class AdamOptimizer:
     """
 
     def __init__(
-        self, n_params, dtype, learning_rate_init=1e-3, beta_1=0.9, beta_2=0.999, epsilon=1e-8
+        self,
+        n_params,
+        dtype,
+        learning_rate_init=1e-3,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        schedule="constant",
     ):
         self.learning_rate_init = learning_rate_init
+        self.schedule = schedule
         self.learning_rate = float(learning_rate_init)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
@@ -61,3 +73,11 @@ class AdamOptimizer:
         np.divide(m, buf, out=buf)
         buf *= step
         params -= buf
+
+    def lower_step(self):
+        """Called when the loss stopped improving. With ``schedule="adaptive"``, divide the
+        step by 5 (at most twice) and return True; False when training should stop."""
+        if self.schedule != "adaptive" or self.learning_rate < self.learning_rate_init / 20:
+            return False
+        self.learning_rate /= 5
+        return True
