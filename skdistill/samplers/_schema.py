@@ -468,14 +468,7 @@ def infer_schema(X, column_kinds=None, *, onehot="auto", margin=0.0):
         names = [f"x{j}" for j in range(d)]
     forced, forced_groups = _parse_overrides(column_kinds, names)
 
-    kinds = [None] * d
-    low = np.full(d, np.nan)
-    high = np.full(d, np.nan)
-    center = np.zeros(d)
-    scale = np.ones(d)
-    fill = np.zeros(d)
-    missing_rate = np.zeros(d)
-    categories = {}
+    stats = _ColumnStats(d)
     onehot_candidates = []
     for j in range(d):
         col = _column(X, j)
@@ -487,52 +480,97 @@ def infer_schema(X, column_kinds=None, *, onehot="auto", margin=0.0):
                 "values; only 'categorical' fits such a column."
             )
         if raw == "categorical" or kind == "categorical":
-            try:
-                cats = _observed_categories(col)
-                codes = _category_codes(col, cats)
-            except TypeError as exc:  # unhashable cells: lists, dicts, arrays
-                what = f"its values are not categories: {exc}"
-                raise _unsupported(names[j], col.dtype, what) from exc
-            missing = codes < 0
-            categories[j] = cats
-            kinds[j] = "categorical"
-            present = codes[~missing]
-            fill[j] = np.bincount(present).argmax() if present.size else 0
-            missing_rate[j] = missing.mean() if n else 0.0
-            continue
-        x = _numeric_column(col, names[j])
+            stats.categorical(j, col, names[j])
+        elif stats.numeric(j, col, names[j], raw, kind):
+            onehot_candidates.append(j)
+
+    group_names, groups = _declared_groups(X, names, forced_groups)
+    if onehot == "auto":
+        candidates = [j for j in onehot_candidates if j not in forced]
+        use_names = _is_dataframe(X)
+        for g in _find_onehot_groups(X, names, candidates, use_names):
+            groups.append(g)
+            key = _name_key(names[g[0]]) if use_names else None
+            group_names.append(key if key and key not in group_names else names[g[0]])
+    for g in groups:
+        for j in g:
+            stats.kinds[j] = "onehot"
+    return TableSchema(
+        names=names,
+        groups=groups,
+        group_names=group_names,
+        margin=float(margin),
+        **vars(stats),
+    )
+
+
+class _ColumnStats:
+    """What the schema keeps of each column, filled in column by column, by kind."""
+
+    def __init__(self, d):
+        self.kinds = [None] * d
+        self.low = np.full(d, np.nan)
+        self.high = np.full(d, np.nan)
+        self.center = np.zeros(d)
+        self.scale = np.ones(d)
+        self.fill = np.zeros(d)
+        self.missing_rate = np.zeros(d)
+        self.categories = {}
+
+    def categorical(self, j, col, name):
+        """Observed categories; missing values are filled with the most frequent one."""
+        try:
+            cats = _observed_categories(col)
+            codes = _category_codes(col, cats)
+        except TypeError as exc:  # unhashable cells: lists, dicts, arrays
+            raise _unsupported(name, col.dtype, f"its values are not categories: {exc}") from exc
+        missing = codes < 0
+        self.categories[j] = cats
+        self.kinds[j] = "categorical"
+        present = codes[~missing]
+        self.fill[j] = np.bincount(present).argmax() if present.size else 0
+        self.missing_rate[j] = missing.mean() if len(codes) else 0.0
+
+    def numeric(self, j, col, name, raw, kind):
+        """Range, kind (``kind`` when the user gave one) and fill value of a numeric column.
+        Returns True when it may belong to a one-hot group (0/1 and never missing)."""
+        x = _numeric_column(col, name)
         missing = np.isnan(x)
-        missing_rate[j] = missing.mean()
+        self.missing_rate[j] = missing.mean()
         seen = x[~missing]
         if seen.size:
-            low[j], high[j] = seen.min(), seen.max()
+            self.low[j], self.high[j] = seen.min(), seen.max()
         else:  # an all-missing column: every generated value is missing too
-            low[j] = high[j] = 0.0
+            self.low[j] = self.high[j] = 0.0
+        zero_one = bool(seen.size) and bool(np.all((seen == 0) | (seen == 1)))
+        candidate = False
         if kind is None:
-            if raw == "binary" or (seen.size and np.all((seen == 0) | (seen == 1))):
-                kind = "binary"
-                if not missing.any():
-                    onehot_candidates.append(j)
+            if raw == "binary" or zero_one:
+                kind, candidate = "binary", not missing.any()
             elif np.all(seen == np.rint(seen)):
                 kind = "integer"
             else:
                 kind = "continuous"
-        kinds[j] = kind
+        self.kinds[j] = kind
         if kind in ("continuous", "integer"):
             if seen.size:
-                center[j] = seen.mean()
+                self.center[j] = seen.mean()
                 sd = seen.std()
                 # Constant columns keep scale 1 so encoding never divides by zero.
-                scale[j] = sd if sd > 0 else 1.0
-            fill[j] = 0.0  # the mean, once standardised
-        else:
-            if kind == "binary" and not np.all((seen == 0) | (seen == 1)):
-                raise ValueError(
-                    f"column_kinds says column {names[j]!r} is binary, but it holds values "
-                    "other than 0 and 1. Use 'integer' or 'categorical' for it."
-                )
-            fill[j] = float(seen.mean() >= 0.5) if seen.size else 0.0
+                self.scale[j] = sd if sd > 0 else 1.0
+            self.fill[j] = 0.0  # the mean, once standardised
+            return candidate
+        if kind == "binary" and not np.all((seen == 0) | (seen == 1)):
+            raise ValueError(
+                f"column_kinds says column {name!r} is binary, but it holds values "
+                "other than 0 and 1. Use 'integer' or 'categorical' for it."
+            )
+        self.fill[j] = float(seen.mean() >= 0.5) if seen.size else 0.0
+        return candidate
 
+
+def _declared_groups(X, names, forced_groups):
+    """``(group names, groups)`` of the one-hot groups a user declared, checked."""
     group_names, groups = [], []
     for gname, members in forced_groups.items():
         B = np.column_stack([_numeric_column(_column(X, j), names[j]) for j in members])
@@ -544,30 +582,7 @@ def infer_schema(X, column_kinds=None, *, onehot="auto", margin=0.0):
             )
         groups.append(np.array(sorted(members)))
         group_names.append(gname)
-    if onehot == "auto":
-        candidates = [j for j in onehot_candidates if j not in forced]
-        use_names = _is_dataframe(X)
-        for g in _find_onehot_groups(X, names, candidates, use_names):
-            groups.append(g)
-            key = _name_key(names[g[0]]) if use_names else None
-            group_names.append(key if key and key not in group_names else names[g[0]])
-    for g in groups:
-        for j in g:
-            kinds[j] = "onehot"
-    return TableSchema(
-        names=names,
-        kinds=kinds,
-        groups=groups,
-        group_names=group_names,
-        low=low,
-        high=high,
-        margin=float(margin),
-        center=center,
-        scale=scale,
-        categories=categories,
-        missing_rate=missing_rate,
-        fill=fill,
-    )
+    return group_names, groups
 
 
 # -- containers ------------------------------------------------------------------------------
