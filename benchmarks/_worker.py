@@ -26,15 +26,14 @@ from pathlib import Path
 
 import numpy as np
 
-from skdistill.metrics import (
-    _classification_scores,
-    _regression_scores,
-    _size_bytes,
-    _teacher_predict_function,
-    _time_batch,
-    _time_single_row,
-    fidelity_score,
+from skdistill.measure import (
+    batch_throughput,
+    pickled_size,
+    quality_scores,
+    single_row_latency,
+    teacher_predict_function,
 )
+from skdistill.metrics import fidelity_score
 
 from ._data import load_split
 from ._models import (
@@ -130,9 +129,8 @@ def _clock(seconds):
 
 def quality(split, out):
     """Test quality from probabilities (classification) or values (regression)."""
-    if split.spec.task == "classification":
-        return _classification_scores(split.y_test, out, np.arange(split.n_classes))
-    return _regression_scores(split.y_test, out)
+    classes = np.arange(split.n_classes) if split.spec.task == "classification" else None
+    return quality_scores(split.y_test, out, classes=classes)
 
 
 def point_predictions(split, out):
@@ -141,12 +139,12 @@ def point_predictions(split, out):
 
 def measure_predictor(predict, split, timing):
     """Quality, throughput and latency of ``predict`` on the test part; and its outputs."""
-    seconds, out = _time_batch(predict, split.X_test, n_repeats=timing["n_repeats"])
+    throughput, out = batch_throughput(predict, split.X_test, n_repeats=timing["n_repeats"])
     out = np.asarray(out, dtype=np.float64)
-    latency = _time_single_row(predict, split.X_test, n_repeats=timing["single_row_repeats"])
+    latency = single_row_latency(predict, split.X_test, n_repeats=timing["single_row_repeats"])
     return {
         "quality": quality(split, out),
-        "throughput_rows_s": len(out) / max(seconds, 1e-12),
+        "throughput_rows_s": throughput,
         "latency_s": latency,
     }, out
 
@@ -338,7 +336,7 @@ def run_cell(spec):
                     "n_transfer": n_transfer,
                     "fit_seconds": wall,
                     "fit_times": fit_times,
-                    "size_bytes": _size_bytes(student),
+                    "size_bytes": pickled_size(student),
                     **measured,
                     **mem.as_dict(),
                 },
@@ -357,9 +355,9 @@ def run_cell(spec):
                     teacher_name, split, seed, max_trees=spec["max_teacher_trees"]
                 )
             classes = np.arange(split.n_classes) if task == "classification" else None
-            teacher_fn = _teacher_predict_function(teacher, task, classes=classes)
+            teacher_fn = teacher_predict_function(teacher, task, classes=classes)
             measured, teacher_out = measure_predictor(teacher_fn, split, timing)
-            info.update(measured, size_bytes=_size_bytes(teacher), fit_memory=mem.as_dict())
+            info.update(measured, size_bytes=pickled_size(teacher), fit_memory=mem.as_dict())
             progress.note(f"{info['description']}; " + _summary(measured, info["fit_seconds"]))
         except Exception:
             record_error(f"teacher {teacher_name}")
@@ -446,7 +444,7 @@ def _distilled_row(
     measured, out = measure_predictor(student_predict_function(student, task), split, timing)
     # The distiller as users call it (input validation included): latency only.
     distiller_fn = model.predict_proba if task == "classification" else model.predict
-    distiller_latency = _time_single_row(
+    distiller_latency = single_row_latency(
         distiller_fn, split.X_test, n_repeats=timing["single_row_repeats"]
     )
     row = {
@@ -458,7 +456,7 @@ def _distilled_row(
         "n_transfer": int(model.n_transfer_samples_),
         "fit_seconds": wall,
         "fit_times": {k: float(v) for k, v in model.fit_times_.items()},
-        "size_bytes": _size_bytes(student),
+        "size_bytes": pickled_size(student),
         **measured,
         "distiller_latency_s": distiller_latency,
         "fidelity": fidelity(split, teacher_point, out),

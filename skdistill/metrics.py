@@ -7,25 +7,24 @@
 - :func:`distillation_report` measures teacher and student side by side (quality on true
   labels, fidelity, pickled size, batch throughput, single-row latency) and returns a
   :class:`DistillationReport` whose ``str`` is a readable table.
+
+The timing and size harness behind the report is :mod:`skdistill.measure`.
 """
 
-import pickle
-import time
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from scipy.special import softmax
 from sklearn.base import is_classifier, is_regressor
-from sklearn.metrics import (
-    accuracy_score,
-    log_loss,
-    mean_squared_error,
-    r2_score,
-    roc_auc_score,
-)
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils.multiclass import type_of_target
 
-from ._tables import take_rows
+from .measure import (
+    batch_throughput,
+    pickled_size,
+    quality_scores,
+    single_row_latency,
+    teacher_predict_function,
+)
 
 __all__ = [
     "DistillationReport",
@@ -35,10 +34,6 @@ __all__ = [
 ]
 
 _TASKS = ("classification", "regression")
-
-# Repeated timings stop early once they have used this many seconds, so a slow teacher on a
-# large X costs one call, not n_repeats of them.
-_TIME_BUDGET = 2.0
 
 
 def _infer_task(y_teacher):
@@ -159,159 +154,6 @@ def fidelity_scorer(estimator, X, y=None):
     if outputs.ndim == 2 and outputs.shape[1] == 1:
         outputs = outputs[:, 0]
     return fidelity_score(outputs, np.asarray(estimator.predict(X)), task="regression")
-
-
-# --------------------------------------------------------------------------------------------
-# measuring
-
-
-def _size_bytes(obj):
-    """Size of ``obj`` as ``len(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))``.
-
-    The pickle is what a model costs to store and ship; it is a proxy for memory too, not
-    an exact measure (NumPy arrays pickle at their buffer size, LightGBM and XGBoost models
-    as their model text/bytes).
-    """
-    return len(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _time_batch(predict, X, *, n_repeats=3):
-    """Best (shortest) seconds of ``predict(X)`` over at most ``n_repeats`` calls, and its result.
-
-    The minimum, as ``timeit`` advises: a batch call is long enough that slower repeats come
-    from other work on the machine, not from the model. Repeats stop once ``_TIME_BUDGET``
-    seconds are spent (a slow call is measured once).
-    """
-    times = []
-    result = None
-    for _ in range(max(1, n_repeats)):
-        tic = time.perf_counter()
-        result = predict(X)
-        times.append(time.perf_counter() - tic)
-        if sum(times) > _TIME_BUDGET:
-            break
-    return float(np.min(times)), result
-
-
-def _time_single_row(predict, X, *, n_repeats=100):
-    """Median seconds of ``predict`` on one row, over at most ``n_repeats`` calls.
-
-    Rows are sliced beforehand (slicing a DataFrame costs time of its own) and cycled through
-    the first ``n_repeats`` rows of X; one warm-up call is not counted. Stops after
-    ``_TIME_BUDGET`` seconds once five calls are timed.
-    """
-    n_rows = min(len(X), max(1, n_repeats))
-    rows = [take_rows(X, i, i + 1) for i in range(n_rows)]
-    predict(rows[0])  # warm-up: lazy initialisation, caches
-    times = []
-    for i in range(max(1, n_repeats)):
-        row = rows[i % n_rows]
-        tic = time.perf_counter()
-        predict(row)
-        times.append(time.perf_counter() - tic)
-        if len(times) >= 5 and sum(times) > _TIME_BUDGET:
-            break
-    return float(np.median(times))
-
-
-def _is_lightgbm_booster(obj):
-    return type(obj).__module__.startswith("lightgbm") and type(obj).__name__ == "Booster"
-
-
-def _is_xgboost_booster(obj):
-    return type(obj).__module__.startswith("xgboost") and type(obj).__name__ == "Booster"
-
-
-def _teacher_predict_function(teacher, task, *, classes=None, adapter=None):
-    """A function ``X -> predictions`` using the teacher's own prediction method.
-
-    Classification returns class probabilities with columns in the order of ``classes``;
-    regression returns values. Scikit-learn-style models use ``predict_proba`` /
-    ``predict``; a LightGBM ``Booster`` its ``predict``; an XGBoost ``Booster`` its
-    ``inplace_predict``. Anything else (a callable teacher, a classifier with only
-    ``decision_function``) goes through the skdistill teacher ``adapter``: the softmax of its
-    logits, or its regression outputs.
-    """
-    if task == "regression":
-        if _is_xgboost_booster(teacher):
-            return teacher.inplace_predict
-        if hasattr(teacher, "predict"):
-            return teacher.predict
-        return _adapter_function(teacher, task, adapter)
-
-    if hasattr(teacher, "predict_proba"):
-        method = teacher.predict_proba
-        order = _column_order(getattr(teacher, "classes_", None), classes)
-    elif _is_lightgbm_booster(teacher):
-        method, order = teacher.predict, None
-    elif _is_xgboost_booster(teacher):
-        method, order = teacher.inplace_predict, None
-    else:
-        return _adapter_function(teacher, task, adapter)
-
-    def predict_proba(X):
-        P = np.asarray(method(X), dtype=np.float64)
-        if P.ndim == 1:  # boosters give P(class 1) for binary objectives
-            P = np.column_stack([1.0 - P, P])
-        return P if order is None else P[:, order]
-
-    return predict_proba
-
-
-def _column_order(teacher_classes, classes):
-    """Indices putting the teacher's probability columns in the order of ``classes``."""
-    if teacher_classes is None or classes is None:
-        return None
-    teacher_classes = list(np.asarray(teacher_classes))
-    try:
-        order = [teacher_classes.index(c) for c in np.asarray(classes)]
-    except ValueError:
-        raise ValueError(
-            f"the teacher's classes {teacher_classes[:10]} differ from the student's "
-            f"{list(np.asarray(classes))[:10]}; report on a teacher and a student trained on "
-            "the same labels."
-        ) from None
-    return None if order == list(range(len(teacher_classes))) else np.asarray(order)
-
-
-def _adapter_function(teacher, task, adapter):
-    if adapter is None:
-        from .teachers import as_teacher
-
-        adapter = as_teacher(teacher, task=task)
-    if task == "regression":
-        return adapter.outputs
-    return lambda X: softmax(np.asarray(adapter.outputs(X), dtype=np.float64), axis=1)
-
-
-def _classification_scores(y, proba, classes):
-    """Accuracy, log loss and ROC AUC (binary; macro one-vs-rest for multiclass).
-
-    ``proba`` has one column per class in the order of ``classes``. AUC is NaN when it is
-    undefined (a class absent from y).
-    """
-    classes = np.asarray(classes)
-    y = np.asarray(y)
-    labels = classes[np.argmax(proba, axis=1)]
-    scores = {"accuracy": float(accuracy_score(y, labels))}
-    scores["log_loss"] = float(log_loss(y, proba, labels=classes))
-    try:
-        if len(classes) == 2:
-            auc = roc_auc_score(y == classes[1], proba[:, 1])
-        else:
-            auc = roc_auc_score(y, proba, multi_class="ovr", average="macro", labels=classes)
-        scores["roc_auc"] = float(auc)
-    except ValueError:  # a class absent from y: AUC is undefined
-        scores["roc_auc"] = float("nan")
-    return scores
-
-
-def _regression_scores(y, pred):
-    """RMSE and R² of ``pred`` against ``y``."""
-    return {
-        "rmse": float(np.sqrt(mean_squared_error(y, pred))),
-        "r2": float(r2_score(y, pred)),
-    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -555,7 +397,7 @@ def distillation_report(model, X, y, *, teacher=None, n_repeats=3, single_row_re
     task = _model_task(model)
     adapter = getattr(model, "teacher_adapter_", None)
     classes = getattr(model, "classes_", None)
-    teacher_fn = _teacher_predict_function(teacher, task, classes=classes, adapter=adapter)
+    teacher_fn = teacher_predict_function(teacher, task, classes=classes, adapter=adapter)
 
     if task == "classification":
         has_proba = hasattr(model, "predict_proba")
@@ -563,17 +405,17 @@ def distillation_report(model, X, y, *, teacher=None, n_repeats=3, single_row_re
     else:
         student_fn = model.predict
 
-    teacher_time, teacher_out = _time_batch(teacher_fn, X, n_repeats=n_repeats)
-    student_time, student_out = _time_batch(student_fn, X, n_repeats=n_repeats)
-    teacher_latency = _time_single_row(teacher_fn, X, n_repeats=single_row_repeats)
-    student_latency = _time_single_row(student_fn, X, n_repeats=single_row_repeats)
+    teacher_throughput, teacher_out = batch_throughput(teacher_fn, X, n_repeats=n_repeats)
+    student_throughput, student_out = batch_throughput(student_fn, X, n_repeats=n_repeats)
+    teacher_latency = single_row_latency(teacher_fn, X, n_repeats=single_row_repeats)
+    student_latency = single_row_latency(student_fn, X, n_repeats=single_row_repeats)
 
     if task == "classification":
         classes = np.asarray(classes)
-        teacher_scores = _classification_scores(y, teacher_out, classes)
+        teacher_scores = quality_scores(y, teacher_out, classes=classes)
         teacher_labels = classes[np.argmax(teacher_out, axis=1)]
         if has_proba:
-            student_scores = _classification_scores(y, np.asarray(student_out), classes)
+            student_scores = quality_scores(y, np.asarray(student_out), classes=classes)
             student_labels = classes[np.argmax(student_out, axis=1)]
         else:
             student_labels = np.asarray(student_out)
@@ -586,24 +428,23 @@ def distillation_report(model, X, y, *, teacher=None, n_repeats=3, single_row_re
     else:
         teacher_out = np.asarray(teacher_out, dtype=np.float64)
         student_out = np.asarray(student_out, dtype=np.float64)
-        teacher_scores = _regression_scores(y, teacher_out)
-        student_scores = _regression_scores(y, student_out)
+        teacher_scores = quality_scores(y, teacher_out)
+        student_scores = quality_scores(y, student_out)
         fidelity = fidelity_score(teacher_out, student_out, task=task)
 
     student_obj = getattr(model, "student_", model)
-    n = len(X)
     return DistillationReport(
         task=task,
-        n_samples=n,
+        n_samples=len(X),
         teacher_name=type(teacher).__name__,
         student_name=type(student_obj).__name__,
         teacher_scores=teacher_scores,
         student_scores=student_scores,
         fidelity=fidelity,
-        teacher_size_bytes=_size_bytes(teacher),
-        student_size_bytes=_size_bytes(student_obj),
-        teacher_throughput=n / max(teacher_time, 1e-12),
-        student_throughput=n / max(student_time, 1e-12),
+        teacher_size_bytes=pickled_size(teacher),
+        student_size_bytes=pickled_size(student_obj),
+        teacher_throughput=teacher_throughput,
+        student_throughput=student_throughput,
         teacher_latency=teacher_latency,
         student_latency=student_latency,
     )
