@@ -324,7 +324,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
 
     def _fitted_sampler(self, sampler, X, rng):
         # safe=False: a user's sampler may be a plain object with only fit and sample.
-        return _with_random_state(clone(sampler, safe=False), _seed_from(rng)).fit(X)
+        return _with_random_state(clone(sampler, safe=False), draw_seed(rng)).fit(X)
 
     def _n_pseudo(self, sampler, n_rows):
         if sampler is None:
@@ -420,8 +420,10 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
                 fitted_sampler,
                 n_pseudo,
                 label=lambda rows, out=None: label_rows(adapter, rows, out=out, **kwargs),
-                chunk_rows=_SAMPLING_CHUNK_ROWS,
-                random_state=_seed_from(rng),
+                # Chunks of a fixed size, not batch_size (which only sets the labeling
+                # chunks): the same random_state gives the same rows.
+                chunk_rows=CHUNK_ROWS,
+                random_state=draw_seed(rng),
             )
             times["sampling"] += seconds["sampling"]
             times["labeling"] += seconds["labeling"]

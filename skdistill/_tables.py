@@ -7,6 +7,11 @@ validity checks go through these helpers.
 
 import numpy as np
 
+# Rows per block wherever a table is processed in pieces (pseudo rows drawn, rows labeled, a
+# student's forward pass): bounds memory on large inputs. Pseudo rows are drawn in blocks of
+# this size whatever the batch size, so the same random_state gives the same rows.
+CHUNK_ROWS = 65_536
+
 
 def is_dataframe(X):
     return hasattr(X, "iloc") and hasattr(X, "dtypes")

@@ -352,10 +352,10 @@ def test_margin_lets_continuous_values_leave_the_range():
 
 
 def test_sample_is_the_concatenation_of_default_chunks(mixed):
-    from skdistill.samplers._base import DEFAULT_CHUNK_SIZE
+    from skdistill._tables import CHUNK_ROWS
 
     sampler = Smear().fit(mixed)
-    n = DEFAULT_CHUNK_SIZE + 10
+    n = CHUNK_ROWS + 10
     whole = sampler.sample(n, random_state=0)
     chunks = pd.concat(sampler.iter_samples(n, random_state=0), ignore_index=True)
     pd.testing.assert_frame_equal(whole, chunks)

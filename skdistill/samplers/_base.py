@@ -16,9 +16,9 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
+from .._random import draw_seed
+from .._tables import CHUNK_ROWS
 from ._schema import _container_template, _is_dataframe, infer_schema
-
-DEFAULT_CHUNK_SIZE = 65_536
 
 
 def check_n_samples(n_samples, name="n_samples"):
@@ -46,7 +46,7 @@ def make_generator(random_state):
     """
     if isinstance(random_state, np.random.Generator):
         return random_state
-    seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
+    seed = draw_seed(check_random_state(random_state))
     return np.random.default_rng(seed)
 
 
@@ -142,9 +142,9 @@ class BaseSampler(BaseEstimator):
             Same container as the fitted X: a DataFrame with the same columns, dtypes and
             categories, or an array of the same dtype.
         """
-        # The concatenation of iter_samples(n, DEFAULT_CHUNK_SIZE, random_state): decoding chunk
+        # The concatenation of iter_samples(n, CHUNK_ROWS, random_state): decoding chunk
         # by chunk keeps the float intermediates small (and is faster on a million rows).
-        parts = list(self.iter_samples(n_samples, DEFAULT_CHUNK_SIZE, random_state))
+        parts = list(self.iter_samples(n_samples, CHUNK_ROWS, random_state))
         if len(parts) == 1:
             return parts[0]
         if _is_dataframe(parts[0]):
@@ -153,7 +153,7 @@ class BaseSampler(BaseEstimator):
             return pd.concat(parts, axis=0, ignore_index=True)
         return np.concatenate(parts, axis=0)
 
-    def iter_samples(self, n_samples, chunk_size=DEFAULT_CHUNK_SIZE, random_state=None):
+    def iter_samples(self, n_samples, chunk_size=CHUNK_ROWS, random_state=None):
         """Generate ``n_samples`` rows as chunks of at most ``chunk_size`` rows.
 
         Memory stays bounded by one chunk. For a given ``random_state`` (and ``n_samples``,

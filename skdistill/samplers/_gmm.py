@@ -7,6 +7,7 @@ from sklearn.mixture import GaussianMixture
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from .._targets import one_hot
 from ._base import BaseSampler
 
 
@@ -107,7 +108,7 @@ class GaussianMixtureSampler(BaseSampler):
         blocks = [Z[:, self._plain]]
         for j in self._categorical:
             n_cat = max(len(self.schema_.categories[j]), 1)
-            blocks.append(np.eye(n_cat)[Z[:, j].astype(np.intp)])
+            blocks.append(one_hot(Z[:, j].astype(np.intp), n_cat))
         return np.hstack(blocks)
 
     def _collapse(self, E):

@@ -12,6 +12,7 @@ import inspect
 import numpy as np
 from sklearn.utils import check_random_state
 
+from .._random import draw_seed
 from ._base import check_n_samples
 
 
@@ -144,7 +145,7 @@ def _foreign_chunks(sampler, n, chunk_size, rng):
     )
     for start in range(0, n, chunk_size):
         m = min(chunk_size, n - start)
-        seed = int(rng.randint(np.iinfo(np.int32).max))
+        seed = draw_seed(rng)
         if takes_seed:
             out = sampler.sample(m, random_state=seed)
         elif reseedable:

@@ -18,12 +18,12 @@ import numpy as np
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, clone, is_classifier, is_regressor
 from sklearn.multioutput import MultiOutputRegressor
-from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, has_fit_parameter
+from sklearn.utils.validation import check_is_fitted
 
+from .._estimators import sample_weight_key
 from ._base import SoftClassifierMixin, SoftRegressorMixin
 from ._loss import blended_logits, blended_values
 
@@ -32,18 +32,14 @@ def _fit_inner(estimator, X, y, sample_weight):
     """``estimator.fit(X, y)``, forwarding ``sample_weight`` only when given and accepted."""
     if sample_weight is None:
         return estimator.fit(X, y)
-    if isinstance(estimator, Pipeline):
-        # A Pipeline takes weights for a step by name; the final estimator is the one to weigh.
-        name, last = estimator.steps[-1]
-        if last not in (None, "passthrough") and has_fit_parameter(last, "sample_weight"):
-            return estimator.fit(X, y, **{f"{name}__sample_weight": sample_weight})
-    inner = estimator.estimator if isinstance(estimator, MultiOutputRegressor) else estimator
-    if not has_fit_parameter(inner, "sample_weight"):
+    key = sample_weight_key(estimator)
+    if key is None:
+        inner = estimator.estimator if isinstance(estimator, MultiOutputRegressor) else estimator
         raise TypeError(
             f"sample_weight was given but {type(inner).__name__}.fit does not accept it. "
             "Drop sample_weight, or choose an estimator whose fit takes sample_weight."
         )
-    return estimator.fit(X, y, sample_weight=sample_weight)
+    return estimator.fit(X, y, **{key: sample_weight})
 
 
 class _BaseAdapter(BaseEstimator):

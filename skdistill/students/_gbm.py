@@ -23,6 +23,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._random import draw_seed
 from .._targets import PROBA_EPS
 from ._base import SoftClassifierMixin, SoftRegressorMixin
 from ._loss import SoftmaxCrossEntropyObjective, blended_proba, blended_values
@@ -93,7 +94,7 @@ class _BaseSoftGBM(BaseEstimator):
             _import_xgboost()  # fail before the work, not after it
         Xt, n_numeric = fit_preprocessor(self, X, "gbm", n_rows)
         self._categorical = list(range(n_numeric, Xt.shape[1]))
-        self._seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        self._seed = draw_seed(check_random_state(self.random_state))
         return Xt, check_weights(sample_weight, Xt)
 
     def _train(self, Xt, objective, label, weight=None, init=None, num_class=1):

@@ -24,6 +24,7 @@ from sklearn.utils.validation import (
 )
 from threadpoolctl import threadpool_limits
 
+from .._tables import CHUNK_ROWS
 from .._targets import SoftTargets, one_hot
 from ._activations import ACTIVATIONS, DERIVATIVES
 from ._base import SoftClassifierMixin, SoftRegressorMixin, targets_from_y
@@ -31,8 +32,6 @@ from ._loss import LOSSES
 from ._optim import AdamOptimizer
 from ._preprocess import check_student_X, check_weights, make_student_preprocessor, transform_X
 
-# Rows per forward pass at prediction and validation time: bounds memory on large inputs.
-_CHUNK = 65536
 _DTYPE = np.float32
 
 
@@ -177,14 +176,14 @@ class _BaseSoftMLP(BaseEstimator):
         act = ACTIVATIONS[self.activation]
         out = np.empty((len(X), self.coefs_[-1].shape[1]), dtype=X.dtype)
         last = len(self.coefs_) - 1
-        for start in range(0, len(X), _CHUNK):
-            A = X[start : start + _CHUNK]
+        for start in range(0, len(X), CHUNK_ROWS):
+            A = X[start : start + CHUNK_ROWS]
             for i, (W, b) in enumerate(zip(self.coefs_, self.intercepts_, strict=True)):
                 A = A @ W
                 A += b
                 if i < last:
                     act(A)
-            out[start : start + _CHUNK] = A
+            out[start : start + CHUNK_ROWS] = A
         return out
 
     # ---- fitting -------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """``as_teacher``: pick the adapter for a teacher."""
 
+from .._estimators import last_step, unwrap_frozen
 from ._base import TeacherAdapter, check_response_method, check_task
 from ._callable import CallableAdapter, CallableTeacher
 from ._lightgbm import LightGBMTeacher
 from ._pipeline import PipelineTeacher
-from ._sklearn import SklearnTeacher, is_fitted_sklearn_style, unwrap_frozen
+from ._sklearn import SklearnTeacher, is_fitted_sklearn_style
 from ._xgboost import XGBoostTeacher
 
 _FAMILIES = {"lightgbm": LightGBMTeacher, "xgboost": XGBoostTeacher}
@@ -17,12 +18,6 @@ def library_of(obj):
         if root in _FAMILIES:
             return root
     return None
-
-
-def _final_step(estimator):
-    from sklearn.pipeline import Pipeline
-
-    return unwrap_frozen(estimator.steps[-1][1]) if isinstance(estimator, Pipeline) else None
 
 
 def is_fitted_teacher(teacher):
@@ -96,7 +91,7 @@ def as_teacher(teacher, *, task="classification", response_method="auto"):
     library = library_of(model)
     if library is not None:
         return _FAMILIES[library](teacher, task=task, response_method=response_method)
-    final = _final_step(model)
+    final = last_step(model)
     if final is not None and library_of(final) is not None:
         return PipelineTeacher(
             teacher,

@@ -3,8 +3,9 @@
 import warnings
 
 from sklearn.utils import get_tags
-from sklearn.utils.validation import check_is_fitted, has_fit_parameter
+from sklearn.utils.validation import check_is_fitted
 
+from .._estimators import final_step, sample_weight_key, unwrap_frozen
 from ._base import (
     TeacherAdapter,
     labels_to_logits,
@@ -15,17 +16,6 @@ from ._base import (
 )
 
 # -- helpers shared with the other families ----------------------------------------------------
-
-
-def unwrap_frozen(estimator):
-    """The estimator inside ``sklearn.frozen.FrozenEstimator`` (nested ones too)."""
-    try:
-        from sklearn.frozen import FrozenEstimator
-    except ImportError:  # scikit-learn < 1.6 has no FrozenEstimator
-        return estimator
-    while isinstance(estimator, FrozenEstimator):
-        estimator = estimator.estimator
-    return estimator
 
 
 def is_frozen(estimator):
@@ -104,7 +94,7 @@ def fit_estimator(estimator, X, y, sample_weight):
         )
     kwargs = {}
     if sample_weight is not None:
-        key = _sample_weight_key(estimator)
+        key = sample_weight_key(estimator)
         if key is None:
             warnings.warn(
                 f"The teacher {type(estimator).__name__} does not accept sample_weight in fit; "
@@ -115,25 +105,6 @@ def fit_estimator(estimator, X, y, sample_weight):
         else:
             kwargs[key] = sample_weight
     estimator.fit(X, y, **kwargs)
-
-
-def _sample_weight_key(estimator):
-    from sklearn.pipeline import Pipeline
-
-    if isinstance(estimator, Pipeline):
-        name, last = estimator.steps[-1]
-        return f"{name}__sample_weight" if has_fit_parameter(last, "sample_weight") else None
-    return "sample_weight" if has_fit_parameter(estimator, "sample_weight") else None
-
-
-def final_step(estimator):
-    """The last step of a Pipeline (unwrapped), else the estimator itself (unwrapped)."""
-    from sklearn.pipeline import Pipeline
-
-    estimator = unwrap_frozen(estimator)
-    while isinstance(estimator, Pipeline):
-        estimator = unwrap_frozen(estimator.steps[-1][1])
-    return estimator
 
 
 # -- which decision functions are exact logits -------------------------------------------------
