@@ -43,6 +43,42 @@ def rows(X, idx):
     return X.iloc[idx] if hasattr(X, "iloc") else X[idx]
 
 
+def fit_lightgbm(
+    X_fit,
+    y_fit,
+    X_val,
+    y_val,
+    *,
+    classification,
+    n_estimators,
+    seed,
+    learning_rate=0.1,
+    early_stopping_rounds=EARLY_STOPPING_ROUNDS,
+    n_jobs=None,
+):
+    """A LightGBM teacher (63 leaves) early-stopped on ``(X_val, y_val)``: the one way every
+    benchmark fits its LightGBM teachers."""
+    import lightgbm as lgb
+
+    cls = lgb.LGBMClassifier if classification else lgb.LGBMRegressor
+    model = cls(
+        n_estimators=n_estimators,
+        learning_rate=learning_rate,
+        num_leaves=63,
+        min_child_samples=20,
+        random_state=seed,
+        n_jobs=n_jobs,
+        verbose=-1,
+    )
+    # lightgbm >= 4.7 takes eval_X/eval_y and deprecates eval_set.
+    if "eval_X" in inspect.signature(model.fit).parameters:
+        eval_kwargs = {"eval_X": (X_val,), "eval_y": (y_val,)}
+    else:
+        eval_kwargs = {"eval_set": [(X_val, y_val)]}
+    callbacks = [lgb.early_stopping(early_stopping_rounds, verbose=False)]
+    return model.fit(X_fit, y_fit, callbacks=callbacks, **eval_kwargs)
+
+
 def fit_teacher(name, split, seed, *, max_trees):
     """Train teacher ``name`` on the split's train part; return (model, info dict)."""
     classification = split.spec.task == "classification"
@@ -54,28 +90,15 @@ def fit_teacher(name, split, seed, *, max_trees):
     max_iter = max(10, max_trees // per_iter)
     tic = time.perf_counter()
     if name == "lightgbm":
-        import lightgbm as lgb
-
-        cls = lgb.LGBMClassifier if classification else lgb.LGBMRegressor
-        model = cls(
-            n_estimators=max_iter,
-            learning_rate=0.1,
-            num_leaves=63,
-            min_child_samples=20,
-            random_state=seed,
-            n_jobs=2,
-            verbose=-1,
-        )
-        # lightgbm >= 4.7 takes eval_X/eval_y and deprecates eval_set.
-        if "eval_X" in inspect.signature(model.fit).parameters:
-            eval_kwargs = {"eval_X": (X_val,), "eval_y": (y_val,)}
-        else:
-            eval_kwargs = {"eval_set": [(X_val, y_val)]}
-        model.fit(
+        model = fit_lightgbm(
             X_fit,
             y_fit,
-            callbacks=[lgb.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)],
-            **eval_kwargs,
+            X_val,
+            y_val,
+            classification=classification,
+            n_estimators=max_iter,
+            seed=seed,
+            n_jobs=2,
         )
         # best_iteration_ is 0 when early stopping never triggered: all trees are used.
         n_iter = int(model.best_iteration_ or max_iter)

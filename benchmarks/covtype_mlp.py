@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-from lightgbm import LGBMClassifier, early_stopping
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPRegressor
 
@@ -28,6 +27,7 @@ from skdistill import DistilledClassifier
 from skdistill.students import SoftMLPClassifier
 
 from ._data import ROOT, load_split
+from ._models import fit_lightgbm
 
 SEED = 0
 
@@ -55,13 +55,8 @@ def main(argv=None):
     )
     teacher, teacher_seconds = _timed(
         "teacher",
-        lambda: LGBMClassifier(
-            n_estimators=5000, learning_rate=0.1, num_leaves=63, random_state=SEED, verbose=-1
-        ).fit(
-            X_fit,
-            y_fit,
-            eval_set=[(X_val, y_val)],
-            callbacks=[early_stopping(50, verbose=False)],
+        lambda: fit_lightgbm(
+            X_fit, y_fit, X_val, y_val, classification=True, n_estimators=5000, seed=SEED
         ),
     )
     results = {

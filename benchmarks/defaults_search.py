@@ -21,14 +21,13 @@ import sys
 import time
 from pathlib import Path
 
-from lightgbm import LGBMClassifier, early_stopping
 from sklearn.model_selection import train_test_split
 
 from skdistill import DistilledClassifier
 from skdistill.samplers import MUNGE, GaussianNoise, Mixup, Smear
 
 from ._data import load_split
-from ._models import STUDENT_DESCRIPTIONS, STUDENTS, make_student
+from ._models import STUDENT_DESCRIPTIONS, STUDENTS, fit_lightgbm, make_student
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ["magic_gamma", "higgs_lightgbm_7500", "letter", "electricity", "adult", "covtype"]
@@ -65,11 +64,16 @@ def prepare(name, max_train, max_test, student):
     X_es, X_es_val, y_es, y_es_val = train_test_split(
         X_fit, y_fit, test_size=0.15, random_state=SEED, stratify=y_fit
     )
-    teacher = LGBMClassifier(
-        n_estimators=3000, learning_rate=0.05, num_leaves=63, random_state=SEED, verbose=-1
-    )
-    teacher.fit(
-        X_es, y_es, eval_set=[(X_es_val, y_es_val)], callbacks=[early_stopping(100, verbose=False)]
+    teacher = fit_lightgbm(
+        X_es,
+        y_es,
+        X_es_val,
+        y_es_val,
+        classification=True,
+        n_estimators=3000,
+        learning_rate=0.05,
+        early_stopping_rounds=100,
+        seed=SEED,
     )
     direct = make_student(student, "classification", SEED).fit(X_fit, y_fit)
     parts = {"val": (X_val, y_val), "test": (split.X_test, split.y_test)}
