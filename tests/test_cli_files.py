@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from _cli_helpers import make_table, run, write_models
+from _cli_helpers import assert_one_line_error, make_table, run, write_models
 
 FAST = ("--n-samples", "1", "--random-state", "0")
 
@@ -92,6 +92,9 @@ def test_regression_teacher(tmp_path):
     files = {"reg": tmp_path / "reg.txt", "csv": tmp_path / "houses.csv"}
     out = _distill(files, "reg", "csv", tmp_path / "s", "--target", "price", "--student", "tree")
     assert "regression" in out and "R²" in out
+    refused = run("distill", "--teacher", files["reg"], "--data", files["csv"], "--out",
+                  tmp_path / "t", "--target", "price", "--temperature", "2")  # fmt: skip
+    assert_one_line_error(refused, "--temperature is for classification")
 
     html = tmp_path / "r.html"
     result = run("report", "--teacher", files["reg"], "--model", tmp_path / "s" / "student.skops",

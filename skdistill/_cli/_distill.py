@@ -1,5 +1,7 @@
 """``skdistill distill``: a saved teacher and a table in, a saved student and a report out."""
 
+from functools import partial
+
 import numpy as np
 
 from ._errors import UserError
@@ -156,13 +158,17 @@ def run(args):
     if names is not None:
         print(f"teacher classes 0..{len(names) - 1} are the labels {', '.join(map(str, names))}")
     X_fit, X_test, y_fit, y_test = _split(X, y, task, args.test_size, args.random_state)
-    distiller = DistilledClassifier if task == "classification" else DistilledRegressor
+    if task == "classification":
+        distiller = partial(DistilledClassifier, temperature=args.temperature)
+    elif args.temperature != 1.0:
+        raise UserError("--temperature is for classification; a regression teacher has none")
+    else:
+        distiller = DistilledRegressor
     model = distiller(
         teacher if names is None else with_class_names(adapter, names),
         student=student,
         sampler=make_sampler(args.sampler),
         n_samples=args.n_samples,
-        temperature=args.temperature,
         random_state=args.random_state,
         verbose=args.verbose,
     )
