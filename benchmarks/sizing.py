@@ -41,7 +41,7 @@ from skdistill._sizing import (
     skipped_record,
     stop_climbing,
 )
-from skdistill.metrics import _size_bytes, _teacher_predict_function, _time_single_row
+from skdistill.measure import pickled_size, single_row_latency, teacher_predict_function
 from skdistill.samplers import MUNGE
 from skdistill.students import (
     SoftMLPClassifier,
@@ -96,7 +96,7 @@ def primary(split, scores):
 def measure(predict, split):
     """Primary test score, single-row latency (µs) and test outputs of ``predict``."""
     out = np.asarray(predict(split.X_test), dtype=np.float64)
-    latency = _time_single_row(predict, split.X_test, n_repeats=SINGLE_ROW_REPEATS)
+    latency = single_row_latency(predict, split.X_test, n_repeats=SINGLE_ROW_REPEATS)
     return primary(split, quality(split, out)), 1e6 * latency, out
 
 
@@ -118,10 +118,10 @@ def predict_of(model, task):
 def measure_teachers(split, seed, plan):
     teacher, info = fit_teacher("lightgbm", split, seed, max_trees=plan["max_teacher_trees"])
     task = split.spec.task
-    predict = _teacher_predict_function(teacher, task, classes=np.arange(split.n_classes or 0))
+    predict = teacher_predict_function(teacher, task, classes=np.arange(split.n_classes or 0))
     score, latency, out = measure(predict, split)
     row = {"description": info["description"], "score": score, "latency_us": latency}
-    row["size_bytes"] = _size_bytes(teacher)
+    row["size_bytes"] = pickled_size(teacher)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             compiled, cinfo = compile_teacher(teacher, split, Path(tmp))
@@ -178,7 +178,7 @@ def measure_student(teacher, transfer, estimator, split, seed, teacher_out):
         "distilled": score,
         "direct": direct_score,
         "fidelity": fidelity(split, teacher_out, out),
-        "size_bytes": _size_bytes(model.student_),
+        "size_bytes": pickled_size(model.student_),
         "latency_us": latency,
         "fit_seconds": fit_seconds,
         "holdout_score": float(model.candidates_["score"][0]),

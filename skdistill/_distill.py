@@ -84,6 +84,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             Interval(Integral, 0, None, closed="left"),
             Interval(Real, 0, None, closed="left"),
         ],
+        # T >= 1 softens the teacher (Hinton et al.); T < 1 would sharpen it while the T²
+        # factor shrinks the soft gradients, and the student learned almost nothing.
+        "temperature": [Interval(Real, 1, None, closed="left")],
         "alpha": [Interval(Real, 0, 1, closed="both"), StrOptions({"default"})],
         "include_original": ["boolean"],
         "holdout": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
@@ -109,6 +112,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         student=None,
         sampler="default",
         n_samples=20.0,
+        temperature=1.0,
         alpha="default",
         include_original=True,
         holdout="auto",
@@ -125,6 +129,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         self.student = student
         self.sampler = sampler
         self.n_samples = n_samples
+        self.temperature = temperature
         self.alpha = alpha
         self.include_original = include_original
         self.holdout = holdout
@@ -209,10 +214,6 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         if self.holdout != "auto":
             return float(self.holdout)
         return _SIZING_HOLDOUT if len(self._candidates()) > 1 else 0.0
-
-    def _student_or_default(self):
-        """The ``student`` parameter, or the default student when it is None (unfitted)."""
-        return self.student if self.student is not None else self._default_student()
 
     def _encode_y(self, y, adapter):
         """Check y against the teacher; return what the student's hard term needs."""
@@ -324,7 +325,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
 
     def _fitted_sampler(self, sampler, X, rng):
         # safe=False: a user's sampler may be a plain object with only fit and sample.
-        return _with_random_state(clone(sampler, safe=False), draw_seed(rng)).fit(X)
+        return _with_random_state(clone(sampler, safe=False), _seed_from(rng)).fit(X)
 
     def _n_pseudo(self, sampler, n_rows):
         if sampler is None:
@@ -420,10 +421,8 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
                 fitted_sampler,
                 n_pseudo,
                 label=lambda rows, out=None: label_rows(adapter, rows, out=out, **kwargs),
-                # Chunks of a fixed size, not batch_size (which only sets the labeling
-                # chunks): the same random_state gives the same rows.
-                chunk_rows=CHUNK_ROWS,
-                random_state=draw_seed(rng),
+                chunk_rows=_SAMPLING_CHUNK_ROWS,
+                random_state=_seed_from(rng),
             )
             times["sampling"] += seconds["sampling"]
             times["labeling"] += seconds["labeling"]
@@ -771,16 +770,8 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         return self._fit(X, y, sample_weight)
 
     def _student_has_proba(self):
-        # Like SelfTrainingClassifier's _estimator_has: the fitted student when there is one,
-        # else the student fit would train (a hard-label student, e.g. LinearSVC, has only
-        # predict; a regressor becomes a logit-matching student, which has predict_proba).
-        if hasattr(self, "student_"):
-            return hasattr(self.student_, "predict_proba")
-        try:
-            student = as_student(self._student_or_default(), task=self._task)
-        except TypeError:  # fit will say what is wrong with the student
-            return True
-        return hasattr(student, "predict_proba")
+        # A hard-label student (e.g. LinearSVC) has only predict.
+        return not hasattr(self, "student_") or hasattr(self.student_, "predict_proba")
 
     @available_if(_student_has_proba)
     def predict_proba(self, X):
@@ -813,8 +804,8 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
 
     Like :class:`DistilledClassifier`, with the teacher's predictions as targets; the
     student (by default a :class:`~skdistill.students.SoftMLPRegressor`, which standardises
-    the target) learns them on the real and pseudo rows. There is no ``temperature``: a
-    regression teacher's outputs have nothing to soften.
+    the target) learns them on the real and pseudo rows. ``temperature`` has no effect on
+    regression and is kept only for a shared signature.
 
     Parameters
     ----------

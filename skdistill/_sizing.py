@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.base import clone
 
 from ._holdout import holdout_scores
-from .metrics import _size_bytes, _time_single_row
+from .measure import pickled_size, single_row_latency
 from .students import SoftMLPClassifier, SoftMLPRegressor, as_student
 
 # The default ladder: MLP widths and depths from tiny to large. A 2x64 MLP cannot represent a
@@ -60,9 +60,9 @@ def fit_candidate(student, X, targets, sample_weight, transfer, *, name, catch):
         record["fit_time"] = time.perf_counter() - tic
         return None, record
     record["fit_time"] = time.perf_counter() - tic
-    record["size_bytes"] = _size_bytes(fitted)
+    record["size_bytes"] = pickled_size(fitted)
     rows = transfer.X_holdout if transfer.has_holdout else X
-    record["latency_us"] = 1e6 * _time_single_row(
+    record["latency_us"] = 1e6 * single_row_latency(
         _predict_function(fitted, transfer.task), rows, n_repeats=_LATENCY_REPEATS
     )
     if transfer.has_holdout:

@@ -1,15 +1,13 @@
 """Students declare the distillers' defaults themselves; the distiller asks, with no type switch."""
 
 import inspect
-from contextlib import nullcontext
 
 import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
-from sklearn.svm import LinearSVC
+from sklearn.linear_model import LinearRegression, Ridge
 
-from skdistill import DistilledClassifier, DistilledRegressor
+from skdistill import DistilledRegressor
 from skdistill._defaults import FALLBACK, default_alpha, default_sampler
 from skdistill.samplers import MUNGE, GaussianNoise, Smear
 from skdistill.students import (
@@ -55,38 +53,6 @@ def test_defaults_have_no_type_switch():
     import skdistill._defaults as defaults
 
     assert "isinstance" not in inspect.getsource(defaults)
-
-
-def test_regressor_has_no_temperature():
-    assert "temperature" not in DistilledRegressor(Ridge()).get_params()
-    assert "temperature" in DistilledClassifier(LogisticRegression()).get_params()
-    with pytest.raises(TypeError):
-        DistilledRegressor(Ridge(), temperature=2.0)
-
-
-@pytest.mark.parametrize(
-    "student, has_proba",
-    [
-        (None, True),
-        (SoftTreeClassifier(), True),
-        (Ridge(), True),  # becomes a logit-matching student
-        (LinearSVC(), False),  # a hard-label student
-    ],
-)
-def test_predict_proba_follows_the_unfitted_student(student, has_proba):
-    rng = np.random.RandomState(0)
-    X = rng.normal(size=(60, 3))
-    y = (X[:, 0] > 0).astype(int)
-    model = DistilledClassifier(
-        LogisticRegression().fit(X, y), student=student, n_samples=1.0, random_state=0
-    )
-    assert hasattr(model, "predict_proba") is has_proba
-    assert hasattr(model, "predict_log_proba") is has_proba
-    if student is None:
-        return  # the MLP's fit is covered elsewhere
-    with pytest.warns(UserWarning, match="hard labels") if not has_proba else nullcontext():
-        model.fit(X, y)
-    assert hasattr(model, "predict_proba") is has_proba
 
 
 def test_linear_regression_student_regressor():

@@ -288,7 +288,7 @@ def test_pseudo_rows_are_labeled_as_they_are_drawn(binary_data, monkeypatch):
             return super().sample(n)
 
     monkeypatch.setattr(_labeling, "_chunk_outputs", spy_outputs)
-    monkeypatch.setattr(_distill, "CHUNK_ROWS", 300)
+    monkeypatch.setattr(_distill, "_SAMPLING_CHUNK_ROWS", 300)
     teacher = LogisticRegression().fit(X, y)
     model = fast_distiller(
         teacher, student=RecordingStudent(), sampler=LoggingSampler(), n_samples=1000
