@@ -215,7 +215,7 @@ def write_markdown(path, prepared, history, best, command, student="mlp"):
         lines += [
             "Scope: the search is for classification with the MLP student, the library's default. "
             "`DistilledRegressor` shares the sampler and `n_samples` defaults without a search of "
-            "its own (it has no temperature), and the tree, GBM and linear "
+            "its own (temperature has no effect on regression), and the tree, GBM and linear "
             "students use the same defaults; `python -m benchmarks.run` reports how they fare "
             "(docs/benchmarks.md).",
             "",
