@@ -7,6 +7,7 @@ numpydoc docstrings, the Markdown pages through myst-parser, and the gallery fro
 """
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -68,8 +69,21 @@ def _skip_metadata_requests(app, what, name, obj, skip, options):
     return None
 
 
+def _list_new_pages(app, docname, source):
+    # A Markdown page added to docs/ without an entry in index.rst is listed under "More",
+    # rather than failing the build with "document isn't included in any toctree".
+    if docname != "index":
+        return
+    listed = set(re.findall(r"^ {3}(\S+)\s*$", source[0], flags=re.MULTILINE))
+    new = sorted(p.stem for p in Path(app.srcdir).glob("*.md") if p.stem not in listed)
+    if new:
+        entries = "".join(f"   {name}\n" for name in new)
+        source[0] += f"\n\n.. toctree::\n   :maxdepth: 1\n   :caption: More\n\n{entries}"
+
+
 def setup(app):
     app.connect("autodoc-skip-member", _skip_metadata_requests)
+    app.connect("source-read", _list_new_pages)
 
 
 myst_heading_anchors = 3

@@ -63,7 +63,9 @@ def add_parser(commands):
         metavar="X",
         help="pseudo rows, as a multiple of the training rows (20)",
     )
-    p.add_argument("--temperature", type=o.temperature, default=1.0, help="softening (1.0)")
+    p.add_argument(
+        "--temperature", type=o.temperature, default=1.0, metavar="T", help="softening, >= 1 (1.0)"
+    )
     p.add_argument(
         "--test-size",
         type=o.fraction,
