@@ -1,6 +1,7 @@
 """The distillers: scikit-learn meta-estimators that train a small student from a teacher."""
 
 import time
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -24,10 +25,20 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._checks import check_columns_match_teacher
+from ._checks import (
+    DRY_RUN_ROWS,
+    cheap_clone,
+    check_columns_match_teacher,
+    check_memory,
+    dry_run_rows,
+    dry_run_student,
+    standin_outputs,
+    warn_if_alpha_unused,
+)
 from ._defaults import default_alpha, default_sampler
 from ._holdout import check_holdout, distillation_lost, payoff, split_holdout, warn_no_payoff
-from ._labeling import label_rows
+from ._labeling import label_rows, labeling_jobs
+from ._progress import Progress, log
 from ._sizing import (
     candidates_table,
     choose,
@@ -38,6 +49,7 @@ from ._sizing import (
     stop_climbing,
 )
 from ._tables import check_finite_table, is_dataframe, numeric_values, rows_at
+from ._targets import SoftTargets
 from ._transfer import TransferSet, build_transfer_set
 from .samplers import check_sampler
 from .students import as_student
@@ -57,6 +69,19 @@ _EMPTY_TRANSFER_SET = (
     "sampler of a GBM or linear student draws none). Set include_original=True, or a sampler "
     "with n_samples > 0."
 )
+
+
+@contextmanager
+def _unchanged_on_failure(estimator):
+    """A fit that raises, or is interrupted (KeyboardInterrupt), leaves ``estimator`` as it
+    was: still unfitted after a failed first fit, the previous model after a failed refit."""
+    state = dict(vars(estimator))
+    try:
+        yield
+    except BaseException:
+        vars(estimator).clear()
+        vars(estimator).update(state)
+        raise
 
 
 def _seed_from(rng):
@@ -178,8 +203,28 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
     # fit
 
     def _log(self, message):
-        if self.verbose:
-            print(f"[skdistill] {message}", flush=True)
+        log(self.verbose, message)
+
+    def _labeling_kwargs(self, adapter, n_rows):
+        """How label_rows runs: chunks, jobs, and one progress count for all ``n_rows``."""
+        n_jobs = labeling_jobs(adapter, self.n_jobs)
+        if n_jobs != self.n_jobs:
+            self._log(
+                f"labeling with n_jobs=1: the teacher {type(adapter.estimator).__name__} "
+                "already predicts on several threads"
+            )
+        return {
+            "batch_size": self.batch_size,
+            "n_jobs": n_jobs,
+            "progress": Progress("labeling", n_rows, verbose=self.verbose),
+        }
+
+    def _verbose_student(self, student):
+        """The student, printing its own progress (epochs) when the distiller is verbose."""
+        params = student.get_params(deep=False) if hasattr(student, "get_params") else {}
+        if self.verbose and "verbose" in params and not params["verbose"]:
+            student.set_params(verbose=self.verbose)
+        return student
 
     def _candidates(self):
         """The students to train: the default ladder, the user's list, or the one student."""
@@ -283,11 +328,13 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             clone(self.teacher), task=self._task, response_method=self.response_method
         )
         self._log(f"fitting the unfitted teacher {type(self.teacher).__name__} on {len(X):,} rows")
-        return fresh.fit(X, y, sample_weight=sample_weight)
+        tic = time.perf_counter()
+        fresh.fit(X, y, sample_weight=sample_weight)
+        self._log(f"teacher fit done in {time.perf_counter() - tic:.1f}s")
+        return fresh
 
-    def _real_row_outputs(self, adapter, X, y, sample_weight, fitted_here):
+    def _real_row_outputs(self, adapter, X, y, sample_weight, fitted_here, kwargs):
         """Teacher outputs for the real rows: in-sample, or out-of-fold when teacher_cv is set."""
-        kwargs = {"batch_size": self.batch_size, "n_jobs": self.n_jobs, "verbose": self.verbose}
         if self.teacher_cv is None:
             return label_rows(adapter, X, **kwargs)
         if not fitted_here:
@@ -346,6 +393,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         # and fit(TransferSet.build(...)) with the same random_state give the same students.
         self._train_students(transfer, _seed_from(check_random_state(self.random_state)))
         training_time = time.perf_counter() - tic
+        self._log(f"training done in {training_time:.1f}s")
 
         self.teacher_ = transfer.teacher_adapter.estimator
         self.teacher_adapter_ = transfer.teacher_adapter
@@ -393,20 +441,21 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
     def _build_transfer_set(self, X, y, sample_weight, rng):
         """Check the inputs, fit the teacher if needed, and label a :class:`TransferSet`."""
         adapter, X, y, sample_weight = self._checked_inputs(X, y, sample_weight)
+        sampler = self._plan_transfer_set(X, y, sample_weight, adapter)
         (X, y, sample_weight), held = self._split_holdout(X, y, sample_weight, rng)
+        n_pseudo = self._n_pseudo(sampler, len(X))
+        if n_pseudo == 0 and not self.include_original:
+            raise ValueError(_EMPTY_TRANSFER_SET)
         tic = time.perf_counter()
         fitted_here = not adapter.is_fitted
         adapter = self._fit_teacher(adapter, X, y, sample_weight)
         teacher_fit_time = time.perf_counter() - tic if fitted_here else 0.0
         y_codes = self._encode_y(y, adapter)
-        sampler = self._sampler()
-        n_pseudo = self._n_pseudo(sampler, len(X))
-        if n_pseudo == 0 and not self.include_original:
-            raise ValueError(_EMPTY_TRANSFER_SET)
-        kwargs = {"batch_size": self.batch_size, "n_jobs": self.n_jobs, "verbose": self.verbose}
+        n_held = 0 if held is None else len(held[0])
+        kwargs = self._labeling_kwargs(adapter, len(X) + n_held + n_pseudo)
         tic = time.perf_counter()
         self._log(f"labeling the {len(X):,} real rows with the teacher")
-        outputs = self._real_row_outputs(adapter, X, y, sample_weight, fitted_here)
+        outputs = self._real_row_outputs(adapter, X, y, sample_weight, fitted_here, kwargs)
         holdout = self._holdout_fields(adapter, held, kwargs)
         times = {"teacher_fit": teacher_fit_time, "labeling": time.perf_counter() - tic}
         X_transfer, fitted_sampler, times["sampling"] = X, None, 0.0
@@ -426,6 +475,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             )
             times["sampling"] += seconds["sampling"]
             times["labeling"] += seconds["labeling"]
+        kwargs["progress"].close()
         self._check_outputs(outputs)
         return TransferSet(
             task=self._task,
@@ -442,6 +492,68 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             feature_names_in_=getattr(self, "feature_names_in_", None),
             fit_times=times,
             **holdout,
+        )
+
+    def _plan_transfer_set(self, X, y, sample_weight, adapter):
+        """The sampler, after every check that can be made on all the real rows before the
+        teacher labels anything: the alpha in use, the transfer set's memory, and the
+        students' acceptance of the input."""
+        warn_if_alpha_unused(
+            self.alpha, has_y=y is not None, include_original=self.include_original
+        )
+        sampler = self._sampler()
+        classes = self._classes_before_labeling(adapter, y)
+        n_outputs = 1 if classes is None else len(classes)
+        n_pseudo = self._n_pseudo(sampler, len(X))  # at most this many, after the hold-out
+        check_memory(X, n_real=len(X), n_pseudo=n_pseudo, n_outputs=n_outputs)
+        if self._task == "classification" and (classes is None or len(classes) < 2):
+            return sampler  # fit raises its own error about the classes soon
+        self._dry_run_candidates(X, y, sample_weight, classes)
+        return sampler
+
+    def _dry_run_candidates(self, X, y, sample_weight, classes):
+        """A single student that refuses the input raises now; in a ladder, a candidate that
+        does is left to be reported in ``candidates_``, unless every candidate does."""
+        if self.student is None:  # the default ladder's MLPs take what the first one takes
+            return self._dry_run(self._candidates()[0], X, y, sample_weight, classes)
+        if not isinstance(self.student, list):
+            return self._dry_run(self.student, X, y, sample_weight, classes)
+        errors = []
+        for candidate in self.student:
+            try:
+                return self._dry_run(candidate, X, y, sample_weight, classes)
+            except Exception as exc:  # noqa: BLE001 - reported below when all fail
+                errors.append(f"{describe(candidate)}: {type(exc).__name__}: {exc}")
+        raise ValueError(
+            "Every candidate student failed to train, in a trial fit on a few rows before "
+            "labeling: " + "; ".join(errors)
+        )
+
+    def _classes_before_labeling(self, adapter, y):
+        """The classes the teacher's outputs will have (None for regression or unknown)."""
+        return None
+
+    def _dry_run(self, student, X, y, sample_weight, classes):
+        """Fit a cheap clone of ``student`` on a few rows with stand-in targets, so that a
+        student refusing the input fails now rather than after labeling."""
+        n_rows = max(DRY_RUN_ROWS, 4 * (1 if classes is None else len(classes)))
+        rows = dry_run_rows(X, sample_weight, n_rows)
+        outputs = standin_outputs(n_rows, classes)
+        hard = None
+        if y is not None and self.include_original:
+            hard = np.arange(n_rows) % len(classes) if classes is not None else outputs[::-1]
+        alpha = self._alpha(student) if hard is not None else 0.0
+        if classes is None:
+            targets = SoftTargets(values=outputs, y=hard, alpha=alpha)
+        else:
+            targets = SoftTargets(
+                logits=outputs, temperature=self.temperature, y=hard, alpha=alpha, classes=classes
+            )
+        dry_run_student(
+            as_student(cheap_clone(student), task=self._task),
+            rows_at(X, rows),
+            targets,
+            None if sample_weight is None else sample_weight[rows],
         )
 
     def _holdout_fields(self, adapter, held, kwargs):
@@ -489,7 +601,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
     def _train_students(self, transfer, seed):
         """Train every candidate on the transfer set, choose one, and measure the payoff."""
         names = [describe(c) for c in self._candidates()]
-        candidates = [_with_random_state(clone(c), seed) for c in self._candidates()]
+        candidates = [
+            self._verbose_student(_with_random_state(clone(c), seed)) for c in self._candidates()
+        ]
         sizing = len(candidates) > 1
         if sizing and not transfer.has_holdout:
             raise ValueError(
@@ -620,6 +734,8 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         Weight of the cross-entropy with the true labels on the real rows (when ``y`` is
         given); the soft term gets ``1 - alpha``. "default" is the value measured best for the
         kind of student (``docs/defaults*.md``): 0.3 for the GBM students, 0 for the others.
+        An explicit ``alpha > 0`` without labelled real rows (no ``y``, or
+        ``include_original=False``) has no effect and gives a UserWarning.
     include_original : bool, default=True
         Whether the real rows are part of the transfer set.
     holdout : float in [0, 1) or "auto", default="auto"
@@ -647,11 +763,17 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         Rows per labeling chunk; bounds the memory of teacher outputs in flight. It does not
         change the result.
     n_jobs : int, default=None
-        Parallel labeling jobs (joblib; works with ``parallel_config(backend="dask")``).
+        Parallel labeling jobs (joblib; works with ``parallel_config(backend="dask")``). A
+        teacher that already predicts on several threads (LightGBM, XGBoost, histogram
+        gradient boosting, ``n_jobs`` set) is labeled in one job on this machine, where more
+        jobs would only compete for its cores.
     random_state : int, RandomState instance or None, default=None
         Seeds the sampler and the student; an int gives bit-identical results.
     verbose : int, default=0
-        Print progress of sampling, labeling and training.
+        1 prints one line per stage (teacher fit, labeling with its total, rows per second and
+        time left, redrawn as a progress bar in a terminal; training) and passes the verbosity
+        to a student that has a ``verbose`` parameter left off, so the MLP prints its epochs.
+        2 prints a line per labeled chunk.
 
     Attributes
     ----------
@@ -734,6 +856,11 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         self.classes_ = np.asarray(classes)
         return None if y is None else self._codes_of(y)
 
+    def _classes_before_labeling(self, adapter, y):
+        if adapter.is_fitted and adapter.classes_ is not None:
+            return np.asarray(adapter.classes_)
+        return None if y is None else np.unique(y)
+
     def _codes_of(self, y):
         """Class codes (column indices into ``classes_``) of the labels ``y``."""
         _check_known_labels(y, self.classes_)
@@ -766,8 +893,26 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         Returns
         -------
         self : DistilledClassifier
+
+        Raises
+        ------
+        ValueError
+            Invalid parameters (``InvalidParameterError``) or input: columns other than the
+            teacher's, labels it does not know, NaN it refuses, and the like; also a student
+            that refuses the input (seen in a trial fit on a few rows, before labeling) and
+            unusable teacher outputs (``TeacherOutputError``).
+        TypeError
+            A teacher that is neither a classifier nor usable as one, or a student that
+            cannot serve the task.
+        MemoryError
+            The transfer set would not fit in the memory available; raised before labeling.
+
+        Notes
+        -----
+        If ``fit`` raises or is interrupted, the distiller keeps its previous state.
         """
-        return self._fit(X, y, sample_weight)
+        with _unchanged_on_failure(self):
+            return self._fit(X, y, sample_weight)
 
     def _student_has_proba(self):
         # A hard-label student (e.g. LinearSVC) has only predict.
@@ -857,7 +1002,8 @@ response_method, teacher_cv, batch_size, n_jobs, random_state, verbose
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None, sample_weight=None):
         """Distil the teacher into the student (see :meth:`DistilledClassifier.fit`)."""
-        return self._fit(X, y, sample_weight)
+        with _unchanged_on_failure(self):
+            return self._fit(X, y, sample_weight)
 
     def predict(self, X):
         """Predictions of the student."""

@@ -5,13 +5,16 @@ preallocated array, so apart from the result only the chunks in flight (about ``
 are held. Under ``joblib.parallel_config(backend="dask")`` the same code runs on a Dask cluster.
 """
 
-import time
-
 import numpy as np
 from joblib import Parallel, delayed
 
 from ._tables import take_rows
 from .teachers._base import TeacherOutputError
+
+# joblib backends that run on this machine's cores (a Dask cluster's are elsewhere).
+_LOCAL_BACKENDS = frozenset(
+    {"LokyBackend", "MultiprocessingBackend", "ThreadingBackend", "SequentialBackend"}
+)
 
 
 def _chunk_outputs(adapter, X_chunk, start, n_rows):
@@ -24,7 +27,18 @@ def _chunk_outputs(adapter, X_chunk, start, n_rows):
         ) from None
 
 
-def label_rows(adapter, X, *, batch_size, n_jobs=None, verbose=0, out=None):
+def labeling_jobs(adapter, n_jobs):
+    """The ``n_jobs`` to label with: 1 for a teacher that already predicts on several threads
+    when joblib runs locally, since parallel jobs would only compete for the same cores (and
+    pay for copying the chunks); ``n_jobs`` otherwise (and on a Dask cluster)."""
+    from joblib.parallel import get_active_backend
+
+    backend, _ = get_active_backend()
+    local = type(backend).__name__ in _LOCAL_BACKENDS
+    return 1 if local and adapter.uses_threads else n_jobs
+
+
+def label_rows(adapter, X, *, batch_size, n_jobs=None, progress=None, out=None):
     """Teacher outputs for every row of X, computed ``batch_size`` rows at a time.
 
     Parameters
@@ -34,8 +48,8 @@ def label_rows(adapter, X, *, batch_size, n_jobs=None, verbose=0, out=None):
     batch_size : int
     n_jobs : int, default=None
         Parallel jobs for joblib (None means 1 unless inside a ``parallel_config``).
-    verbose : int, default=0
-        Print progress when > 0.
+    progress : Progress, default=None
+        Counts the labeled rows; shared by every call that labels part of one transfer set.
     out : ndarray, default=None
         Write the outputs into this array (of ``len(X)`` rows) instead of a new one.
 
@@ -49,17 +63,10 @@ def label_rows(adapter, X, *, batch_size, n_jobs=None, verbose=0, out=None):
         delayed(_chunk_outputs)(adapter, take_rows(X, s, s + batch_size), s, n_rows) for s in starts
     )
     results = Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
-    tic = time.perf_counter()
-    for i, (start, outputs) in enumerate(zip(starts, results, strict=True)):
+    for start, outputs in zip(starts, results, strict=True):
         if out is None:
             out = np.empty((n_rows,) + outputs.shape[1:], dtype=np.float64)
         out[start : start + len(outputs)] = outputs
-        if verbose > 0:
-            done = min(start + batch_size, n_rows)
-            rate = done / max(time.perf_counter() - tic, 1e-9)
-            print(
-                f"[skdistill] labeled {done:,}/{n_rows:,} rows (chunk {i + 1}/{len(starts)}, "
-                f"{rate:,.0f} rows/s)",
-                flush=True,
-            )
+        if progress is not None:
+            progress.update(len(outputs))
     return out

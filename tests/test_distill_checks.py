@@ -123,7 +123,8 @@ def test_unknown_columns_are_refused(kind):
     X, y = _frame()
     teacher, X = _teachers(X, y)[kind]
     renamed = X.rename(columns={X.columns[2]: "other"})
-    with pytest.raises(ValueError, match=r"names are not the teacher's: column 2 of X is 'other'.*missing"):
+    message = r"names are not the teacher's: column 2 of X is 'other'.*missing"
+    with pytest.raises(ValueError, match=message):
         fast_regressor(teacher).fit(renamed, y)
 
 
@@ -179,3 +180,165 @@ def test_unfitted_teacher_params_are_searched_on_clones(binary):
     assert teacher.get_params() == before  # the user's object is unchanged, and unfitted
     with pytest.raises(Exception, match="not fitted|Need to call fit"):
         check_is_fitted(teacher)
+
+
+# -- item 2: a failed or interrupted fit changes nothing --------------------------------------
+
+
+class SwitchableTeacher:
+    """Predicts like ``model`` until ``fail_after`` more calls, then raises ``exc``."""
+
+    def __init__(self, model):
+        self.model, self.exc, self.fail_after, self.calls = model, None, 0, 0
+
+    def __call__(self, X):
+        self.calls += 1
+        if self.exc is not None:
+            if self.fail_after <= 0:
+                raise self.exc
+            self.fail_after -= 1
+        return self.model.predict_proba(X)
+
+
+def switchable(binary):
+    from sklearn.linear_model import LogisticRegression
+
+    from skdistill.teachers import CallableTeacher
+
+    X, y = binary
+    switch = SwitchableTeacher(LogisticRegression().fit(X, y))
+    teacher = CallableTeacher(switch, response_method="predict_proba", classes=[0, 1])
+    return switch, tree_distiller(teacher, batch_size=50)
+
+
+def fitted_state(model):
+    return {k: v for k, v in vars(model).items() if k.endswith("_")}
+
+
+@pytest.mark.parametrize("exc", [RuntimeError("teacher down"), KeyboardInterrupt()])
+def test_failed_refit_leaves_the_previous_model(binary, exc):
+    X, y = binary
+    switch, model = switchable(binary)
+    model.fit(X, y)
+    before, proba = fitted_state(model), model.predict_proba(X)
+    switch.exc, switch.fail_after = exc, 3  # fails while labeling the pseudo rows
+    with pytest.raises(type(exc)):
+        model.set_params(n_samples=2.0).fit(X[:150], y[:150])
+    after = fitted_state(model)
+    assert after.keys() == before.keys()
+    assert all(after[k] is before[k] for k in before)
+    np.testing.assert_array_equal(model.predict_proba(X), proba)
+
+
+@pytest.mark.parametrize("exc", [RuntimeError("teacher down"), KeyboardInterrupt()])
+def test_failed_first_fit_leaves_the_model_unfitted(binary, exc):
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    X, y = binary
+    switch, model = switchable(binary)
+    switch.exc, switch.fail_after = exc, 2
+    with pytest.raises(type(exc)):
+        model.fit(X, y)
+    assert fitted_state(model) == {}
+    with pytest.raises(NotFittedError):
+        check_is_fitted(model)
+
+
+# -- item 7: what can fail after labeling fails before it --------------------------------------
+
+
+def test_a_transfer_set_too_large_for_memory_fails_before_labeling(binary):
+    from skdistill._checks import available_memory
+
+    pd = pytest.importorskip("pandas")
+    if available_memory() is None:
+        pytest.skip("this system does not say how much memory is available")
+    X, y = binary
+    switch, model = switchable(binary)
+    model.set_params(n_samples=10**12)
+    for data in (X, pd.DataFrame(X, columns=list("abcde"))):
+        with pytest.raises(MemoryError, match=r"1,000,000,000,200 rows .* Lower n_samples"):
+            model.fit(data, y)
+    assert switch.calls == 0
+
+
+def test_memory_error_names_the_numbers():
+    from skdistill._checks import check_memory
+
+    X = np.zeros((1000, 10))
+    check_memory(X, n_real=1000, n_pseudo=9000, n_outputs=2, available=10**6)  # 960 kB fits
+    message = (
+        r"10,001 rows \(1,000 real \+ 9,001 pseudo\) of about 96 bytes each .*: 937\.6 KB, "
+        r"but only 937\.5 KB .* Lower n_samples: n_samples=4000 "
+    )
+    with pytest.raises(MemoryError, match=message):
+        check_memory(X, n_real=1000, n_pseudo=9001, n_outputs=2, available=960_000)
+
+
+def _refusing_students(binary):
+    from sklearn.linear_model import Ridge
+    from sklearn.neighbors import KNeighborsClassifier
+
+    pd = pytest.importorskip("pandas")
+    X, y = binary
+    frame = pd.DataFrame(X, columns=list("abcde")).assign(s=np.where(y == 1, "u", "v"))
+    negative = np.ones(len(X))
+    negative[77] = -1.0
+    return [  # (student, X, sample_weight, error)
+        (None, X, negative, "Negative values"),
+        (SoftTreeClassifier(), X, negative, "Negative values"),
+        (Ridge(), frame, None, "could not convert string"),
+        (KNeighborsClassifier(), X, np.ones(len(X)), "does not accept it"),
+    ]
+
+
+@pytest.mark.parametrize("case", range(4))
+def test_a_student_that_refuses_the_input_fails_before_labeling(binary, case):
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    from skdistill.teachers import CallableTeacher
+
+    student, data, weights, error = _refusing_students(binary)[case]
+    y = binary[1]
+    model = make_column_transformer((OneHotEncoder(), ["s"]), remainder="passthrough")
+    model = make_pipeline(model, LogisticRegression()) if hasattr(data, "columns") else (
+        LogisticRegression()
+    )
+    switch = SwitchableTeacher(model.fit(data, y))
+    teacher = CallableTeacher(switch, response_method="predict_proba", classes=[0, 1])
+    distiller = DistilledClassifier(teacher, student=student, n_samples=1.0)
+    with pytest.raises((ValueError, TypeError), match=error) as info:
+        distiller.fit(data, y, sample_weight=weights)
+    assert switch.calls == 0
+    if hasattr(info.value, "__notes__"):
+        assert "before the teacher labeled anything" in info.value.__notes__[0]
+
+
+# -- item 8: alpha with nothing to act on ----------------------------------------------------
+
+
+@pytest.mark.parametrize("with_y, include_original", [(False, True), (True, False)])
+def test_explicit_alpha_without_labelled_rows_warns(binary, lgbm, with_y, include_original):
+    X, y = binary
+    model = tree_distiller(lgbm, alpha=0.5, include_original=include_original)
+    why = "without y" if not with_y else "include_original=False"
+    with pytest.warns(UserWarning, match=f"alpha=0.5 has no effect: .*{why}"):
+        model.fit(X, y if with_y else None)
+
+
+def test_default_or_zero_alpha_does_not_warn(binary, lgbm):
+    import warnings
+
+    from skdistill.students import SoftGBMClassifier
+
+    X, y = binary
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tree_distiller(lgbm, alpha=0.0).fit(X)
+        # alpha="default" is 0.3 for a GBM student: no warning without y either.
+        DistilledClassifier(lgbm, student=SoftGBMClassifier(n_estimators=3, n_jobs=1)).fit(X)
+        tree_distiller(lgbm, alpha=0.5).fit(X, y)

@@ -67,6 +67,8 @@ class TeacherAdapter:
         Feature names the teacher was fitted with, when known.
     allow_nan : bool
         Whether the teacher accepts missing values in ``X``.
+    uses_threads : bool
+        Whether the teacher predicts on several threads (LightGBM, XGBoost, ``n_jobs``).
     response_method_ : str or None
         The output actually used ("raw_score", "output_margin", "decision_function",
         "predict_proba", "predict" or "callable"); None before the teacher is fitted.
@@ -208,6 +210,12 @@ class TeacherAdapter:
     def feature_names_in_(self):
         return self._get("feature_names_in_")
 
+    @property
+    def uses_threads(self):
+        """Whether the teacher computes its outputs on several threads (so that parallel
+        labeling jobs would only compete for the same cores)."""
+        return False
+
     def feature_name_of(self, column):
         """The name the teacher stores for a column named ``column`` of a DataFrame.
 
@@ -340,3 +348,11 @@ def labels_to_logits(labels, classes):
     onehot = np.full((len(labels), len(classes)), PROBA_CLIP)
     onehot[np.arange(len(labels)), idx] = 1.0
     return np.log(onehot)
+
+
+def threads_param_uses_threads(value):
+    """LightGBM / XGBoost thread counts: 0, negative or None mean all cores."""
+    try:
+        return value is None or int(value) != 1
+    except (TypeError, ValueError):
+        return True

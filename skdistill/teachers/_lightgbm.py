@@ -13,6 +13,7 @@ from ._base import (
     margins_to_logits,
     ovr_margins_to_logits,
     proba_to_logits,
+    threads_param_uses_threads,
 )
 from ._sklearn import (
     estimator_type,
@@ -153,6 +154,19 @@ class LightGBMTeacher(TeacherAdapter):
 
     def _allow_nan_unfitted(self):
         return True
+
+    @property
+    def uses_threads(self):
+        params = self._booster().params if self.is_fitted else {}
+        value = next(
+            (
+                params[k]
+                for k in ("num_threads", "num_thread", "nthread", "nthreads", "n_jobs")
+                if k in params
+            ),
+            None if self._is_booster else getattr(self._model, "n_jobs", None),
+        )
+        return threads_param_uses_threads(value)
 
     def feature_name_of(self, column):
         # LightGBM stores a column name with its spaces replaced by underscores.

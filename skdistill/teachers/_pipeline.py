@@ -14,6 +14,7 @@ from ._sklearn import (
     check_task_matches,
     fit_estimator,
     is_fitted_sklearn_style,
+    sklearn_uses_threads,
     unwrap_frozen,
 )
 
@@ -70,6 +71,10 @@ class PipelineTeacher(TeacherAdapter):
 
     def _allow_nan_unfitted(self):
         return allow_nan_of(self._pipeline)
+
+    @property
+    def uses_threads(self):
+        return self._final().uses_threads or sklearn_uses_threads(self._pipeline[:-1])
 
     def feature_name_of(self, column):
         # The Pipeline's feature names are its first step's: LightGBM's when it comes first.

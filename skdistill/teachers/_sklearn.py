@@ -107,6 +107,25 @@ def fit_estimator(estimator, X, y, sample_weight):
     estimator.fit(X, y, **kwargs)
 
 
+def sklearn_uses_threads(estimator):
+    """Whether a scikit-learn estimator (or Pipeline) predicts on several threads: histogram
+    gradient boosting always does (OpenMP), others when an ``n_jobs`` is set above 1 or -1."""
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+    if isinstance(
+        final_step(estimator), HistGradientBoostingClassifier | HistGradientBoostingRegressor
+    ):
+        return True
+    try:
+        params = estimator.get_params(deep=True)
+    except Exception:  # not a scikit-learn estimator
+        return False
+    return any(
+        key.rsplit("__", 1)[-1] == "n_jobs" and value not in (None, 1)
+        for key, value in params.items()
+    )
+
+
 # -- which decision functions are exact logits -------------------------------------------------
 
 
@@ -193,6 +212,10 @@ class SklearnTeacher(TeacherAdapter):
 
     def _allow_nan_unfitted(self):
         return allow_nan_of(self._model)
+
+    @property
+    def uses_threads(self):
+        return sklearn_uses_threads(self._model)
 
     def _fit(self, X, y, sample_weight):
         fit_estimator(self.estimator, X, y, sample_weight)

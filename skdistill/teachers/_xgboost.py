@@ -10,7 +10,14 @@ import json
 
 import numpy as np
 
-from ._base import TeacherAdapter, labels_to_logits, make_config, margins_to_logits, proba_to_logits
+from ._base import (
+    TeacherAdapter,
+    labels_to_logits,
+    make_config,
+    margins_to_logits,
+    proba_to_logits,
+    threads_param_uses_threads,
+)
 from ._sklearn import estimator_type, fit_estimator, is_fitted_sklearn_style, unwrap_frozen
 
 LOGIT_OBJECTIVES = frozenset(
@@ -142,6 +149,13 @@ class XGBoostTeacher(TeacherAdapter):
 
     def _allow_nan_unfitted(self):
         return True
+
+    @property
+    def uses_threads(self):
+        if not self.is_fitted:
+            return threads_param_uses_threads(getattr(self._model, "n_jobs", None))
+        generic = json.loads(self._booster().save_config())["learner"]["generic_param"]
+        return threads_param_uses_threads(generic.get("nthread", generic.get("n_jobs")))
 
     def _fit(self, X, y, sample_weight):
         if self._is_booster:
