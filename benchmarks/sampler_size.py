@@ -125,11 +125,12 @@ def score_direct(transfer, student, seed, task, split):
     from sklearn.base import clone
     from sklearn.utils import check_random_state
 
-    from skdistill._distill import _seed_from, _with_random_state
+    from skdistill._distill import _with_random_state
+    from skdistill._random import draw_seed
     from skdistill.students import as_student
 
     direct = as_student(
-        _with_random_state(clone(student), _seed_from(check_random_state(seed))), task=task
+        _with_random_state(clone(student), draw_seed(check_random_state(seed))), task=task
     )
     X, targets, weights = transfer.label_targets()
     direct.fit_soft(X, targets, sample_weight=weights)

@@ -33,7 +33,8 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from skdistill import DistilledClassifier, DistilledRegressor, TransferSet
-from skdistill._distill import _seed_from, _with_random_state
+from skdistill._distill import _with_random_state
+from skdistill._random import draw_seed
 from skdistill._sizing import (
     LADDER_SIZES,
     candidates_table,
@@ -169,7 +170,7 @@ def measure_student(teacher, transfer, estimator, split, seed, teacher_out):
     fit_seconds = time.perf_counter() - tic
     score, latency, out = measure(predict_of(model.student_, task), split)
     # The direct student: the same parameters and seed, trained on the labels alone.
-    student_seed = _seed_from(check_random_state(seed))
+    student_seed = draw_seed(check_random_state(seed))
     direct = as_student(_with_random_state(clone(estimator), student_seed), task=task)
     X_d, targets, weights = transfer.label_targets()
     direct.fit_soft(X_d, targets, sample_weight=weights)

@@ -39,6 +39,7 @@ from ._defaults import default_alpha, default_sampler
 from ._holdout import check_holdout, distillation_lost, payoff, split_holdout, warn_no_payoff
 from ._labeling import label_rows, labeling_jobs
 from ._progress import Progress, log
+from ._random import draw_seed
 from ._sizing import (
     candidates_table,
     choose,
@@ -48,7 +49,7 @@ from ._sizing import (
     skipped_record,
     stop_climbing,
 )
-from ._tables import check_finite_table, is_dataframe, numeric_values, rows_at
+from ._tables import CHUNK_ROWS, check_finite_table, is_dataframe, numeric_values, rows_at
 from ._targets import SoftTargets
 from ._transfer import TransferSet, build_transfer_set
 from .samplers import check_sampler
@@ -57,10 +58,6 @@ from .teachers import as_teacher
 from .teachers._base import RESPONSE_METHODS
 from .teachers._resolve import is_fitted_teacher
 
-_MAX_SEED = np.iinfo(np.int32).max
-# Pseudo rows are drawn in chunks of a fixed size, so that they do not depend on batch_size
-# (which only sets the labeling chunks): the same random_state gives the same rows.
-_SAMPLING_CHUNK_ROWS = 65_536
 # Held-out fraction of the real rows when the student is sized (holdout="auto").
 _SIZING_HOLDOUT = 0.1
 _BUDGET_KEYS = {"max_bytes", "max_latency_us"}
@@ -82,10 +79,6 @@ def _unchanged_on_failure(estimator):
         vars(estimator).clear()
         vars(estimator).update(state)
         raise
-
-
-def _seed_from(rng):
-    return int(rng.randint(_MAX_SEED))
 
 
 def _with_random_state(estimator, seed):
@@ -372,7 +365,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
 
     def _fitted_sampler(self, sampler, X, rng):
         # safe=False: a user's sampler may be a plain object with only fit and sample.
-        return _with_random_state(clone(sampler, safe=False), _seed_from(rng)).fit(X)
+        return _with_random_state(clone(sampler, safe=False), draw_seed(rng)).fit(X)
 
     def _n_pseudo(self, sampler, n_rows):
         if sampler is None:
@@ -391,7 +384,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         tic = time.perf_counter()
         # The students' seed does not depend on how the transfer set was made, so fit(X, y)
         # and fit(TransferSet.build(...)) with the same random_state give the same students.
-        self._train_students(transfer, _seed_from(check_random_state(self.random_state)))
+        self._train_students(transfer, draw_seed(check_random_state(self.random_state)))
         training_time = time.perf_counter() - tic
         self._log(f"training done in {training_time:.1f}s")
 
@@ -426,7 +419,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         if fraction == 0:
             return (X, y, sample_weight), None
         check_holdout(fraction, len(X), y, self._task)
-        kept, held = split_holdout(len(X), y, fraction, self._task, _seed_from(rng))
+        kept, held = split_holdout(len(X), y, fraction, self._task, draw_seed(rng))
 
         def part(idx):
             rows = rows_at(X, idx)
@@ -470,8 +463,10 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
                 fitted_sampler,
                 n_pseudo,
                 label=lambda rows, out=None: label_rows(adapter, rows, out=out, **kwargs),
-                chunk_rows=_SAMPLING_CHUNK_ROWS,
-                random_state=_seed_from(rng),
+                # Drawn in chunks of a fixed size, not batch_size (which only sets the
+                # labeling chunks): the same random_state gives the same rows.
+                chunk_rows=CHUNK_ROWS,
+                random_state=draw_seed(rng),
             )
             times["sampling"] += seconds["sampling"]
             times["labeling"] += seconds["labeling"]
@@ -915,8 +910,16 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
             return self._fit(X, y, sample_weight)
 
     def _student_has_proba(self):
-        # A hard-label student (e.g. LinearSVC) has only predict.
-        return not hasattr(self, "student_") or hasattr(self.student_, "predict_proba")
+        # Like SelfTrainingClassifier's _estimator_has: the fitted student when there is one,
+        # else every student fit may choose (a hard-label student, e.g. LinearSVC, has only
+        # predict; a regressor becomes a logit-matching student, which has predict_proba).
+        if hasattr(self, "student_"):
+            return hasattr(self.student_, "predict_proba")
+        try:
+            students = [as_student(c, task=self._task) for c in self._candidates()]
+        except (TypeError, ValueError):  # fit will say what is wrong with the student
+            return True
+        return all(hasattr(s, "predict_proba") for s in students)
 
     @available_if(_student_has_proba)
     def predict_proba(self, X):

@@ -288,7 +288,7 @@ def test_pseudo_rows_are_labeled_as_they_are_drawn(binary_data, monkeypatch):
             return super().sample(n)
 
     monkeypatch.setattr(_labeling, "_chunk_outputs", spy_outputs)
-    monkeypatch.setattr(_distill, "_SAMPLING_CHUNK_ROWS", 300)
+    monkeypatch.setattr(_distill, "CHUNK_ROWS", 300)
     teacher = LogisticRegression().fit(X, y)
     model = fast_distiller(
         teacher, student=RecordingStudent(), sampler=LoggingSampler(), n_samples=1000
@@ -591,3 +591,14 @@ def test_a_sampler_returning_a_dataframe_for_numpy_input(binary_data):
     assert isinstance(model.student_.X_, np.ndarray)
     np.testing.assert_array_equal(model.student_.X_[: len(X)], X)  # real rows kept, in order
     np.testing.assert_allclose(model.student_.X_[len(X) :], X + 0.01)
+
+
+def test_predict_proba_follows_the_unfitted_student():
+    from sklearn.svm import LinearSVC
+
+    teacher = LogisticRegression().fit(*make_classification(random_state=0))
+    assert hasattr(DistilledClassifier(teacher), "predict_proba")  # the default MLP ladder
+    assert hasattr(DistilledClassifier(teacher, student=Ridge()), "predict_proba")  # logits
+    assert not hasattr(DistilledClassifier(teacher, student=LinearSVC()), "predict_proba")
+    ladder = DistilledClassifier(teacher, student=[Ridge(), LinearSVC()])
+    assert not hasattr(ladder, "predict_log_proba")

@@ -27,7 +27,7 @@ def binary():
 
 def test_labeling_count_runs_over_the_whole_transfer_set(binary, capsys, monkeypatch):
     # Pseudo rows are drawn in chunks of 300 here (65,536 normally): the count must not restart.
-    monkeypatch.setattr(_distill, "_SAMPLING_CHUNK_ROWS", 300)
+    monkeypatch.setattr(_distill, "CHUNK_ROWS", 300)
     X, y = binary
     teacher = LogisticRegression().fit(X, y)
     model = DistilledClassifier(
