@@ -102,9 +102,6 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             Interval(Integral, 0, None, closed="left"),
             Interval(Real, 0, None, closed="left"),
         ],
-        # T >= 1 softens the teacher (Hinton et al.); T < 1 would sharpen it while the T²
-        # factor shrinks the soft gradients, and the student learned almost nothing.
-        "temperature": [Interval(Real, 1, None, closed="left")],
         "alpha": [Interval(Real, 0, 1, closed="both"), StrOptions({"default"})],
         "include_original": ["boolean"],
         "holdout": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
@@ -130,7 +127,6 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         student=None,
         sampler="default",
         n_samples=20.0,
-        temperature=1.0,
         alpha="default",
         include_original=True,
         holdout="auto",
@@ -147,7 +143,6 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         self.student = student
         self.sampler = sampler
         self.n_samples = n_samples
-        self.temperature = temperature
         self.alpha = alpha
         self.include_original = include_original
         self.holdout = holdout
@@ -252,6 +247,10 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         if self.holdout != "auto":
             return float(self.holdout)
         return _SIZING_HOLDOUT if len(self._candidates()) > 1 else 0.0
+
+    def _temperature(self):
+        """The softening temperature of the soft targets (only classification has one)."""
+        return 1.0
 
     def _encode_y(self, y, adapter):
         """Check y against the teacher; return what the student's hard term needs."""
@@ -542,7 +541,11 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             targets = SoftTargets(values=outputs, y=hard, alpha=alpha)
         else:
             targets = SoftTargets(
-                logits=outputs, temperature=self.temperature, y=hard, alpha=alpha, classes=classes
+                logits=outputs,
+                temperature=self._temperature(),
+                y=hard,
+                alpha=alpha,
+                classes=classes,
             )
         dry_run_student(
             as_student(cheap_clone(student), task=self._task),
@@ -613,7 +616,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
                 continue
             self._log(f"training the student {type(candidate).__name__} on {len(transfer):,} rows")
             X_t, targets, weights = transfer.targets(
-                self.temperature, self._alpha(candidate), include_original=self.include_original
+                self._temperature(),
+                self._alpha(candidate),
+                include_original=self.include_original,
             )
             student, record = fit_candidate(
                 candidate, X_t, targets, weights, transfer, name=name, catch=sizing
@@ -830,6 +835,55 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
     _task = "classification"
     _no_label = -1
 
+    _parameter_constraints = {
+        **_BaseDistiller._parameter_constraints,
+        # T >= 1 softens the teacher (Hinton et al.); T < 1 would sharpen it while the T²
+        # factor shrinks the soft gradients, and the student learned almost nothing.
+        "temperature": [Interval(Real, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        teacher,
+        *,
+        student=None,
+        sampler="default",
+        n_samples=20.0,
+        temperature=1.0,
+        alpha="default",
+        include_original=True,
+        holdout="auto",
+        tolerance=0.005,
+        budget=None,
+        response_method="auto",
+        teacher_cv=None,
+        batch_size=10_000,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+    ):
+        super().__init__(
+            teacher,
+            student=student,
+            sampler=sampler,
+            n_samples=n_samples,
+            alpha=alpha,
+            include_original=include_original,
+            holdout=holdout,
+            tolerance=tolerance,
+            budget=budget,
+            response_method=response_method,
+            teacher_cv=teacher_cv,
+            batch_size=batch_size,
+            n_jobs=n_jobs,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.temperature = temperature
+
+    def _temperature(self):
+        return self.temperature
+
     def _encode_y(self, y, adapter):
         classes = adapter.classes_
         if y is not None:
@@ -952,8 +1006,8 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
 
     Like :class:`DistilledClassifier`, with the teacher's predictions as targets; the
     student (by default a :class:`~skdistill.students.SoftMLPRegressor`, which standardises
-    the target) learns them on the real and pseudo rows. ``temperature`` has no effect on
-    regression and is kept only for a shared signature.
+    the target) learns them on the real and pseudo rows. It has no ``temperature``: the
+    teacher's outputs are the targets as they are.
 
     Parameters
     ----------
@@ -963,7 +1017,7 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
     student : estimator, list of estimators or None, default=None
         Any regressor, or a ladder of them; None sizes a
         :class:`~skdistill.students.SoftMLPRegressor` as in :class:`DistilledClassifier`.
-    sampler, n_samples, temperature, alpha, include_original, holdout, tolerance, budget, \
+    sampler, n_samples, alpha, include_original, holdout, tolerance, budget, \
 response_method, teacher_cv, batch_size, n_jobs, random_state, verbose
         As in :class:`DistilledClassifier`; ``alpha`` weighs the true ``y`` on real rows.
 

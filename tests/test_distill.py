@@ -602,3 +602,11 @@ def test_predict_proba_follows_the_unfitted_student():
     assert not hasattr(DistilledClassifier(teacher, student=LinearSVC()), "predict_proba")
     ladder = DistilledClassifier(teacher, student=[Ridge(), LinearSVC()])
     assert not hasattr(ladder, "predict_log_proba")
+
+
+def test_only_the_classifier_has_a_temperature():
+    teacher = Ridge().fit(*make_regression(random_state=0))
+    assert "temperature" not in DistilledRegressor(teacher).get_params()
+    with pytest.raises(TypeError, match="temperature"):
+        DistilledRegressor(teacher, temperature=2.0)
+    assert DistilledClassifier(teacher).get_params()["temperature"] == 1.0
