@@ -6,7 +6,7 @@ A student implements ``_fit_soft(X, targets, sample_weight)``; this module turns
 """
 
 import numpy as np
-from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
@@ -49,6 +49,7 @@ class SoftClassifierMixin(ClassifierMixin):
     ``targets.class_labels``) and ``predict_proba(X)``.
     """
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Fit on labels or on soft targets.
 
@@ -63,12 +64,11 @@ class SoftClassifierMixin(ClassifierMixin):
         -------
         self
         """
-        self._validate_params()
         return self._fit_soft(X, targets_from_y(y), sample_weight)
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit_soft(self, X, targets, sample_weight=None):
         """Fit on the :class:`~skdistill.SoftTargets` a distiller hands over."""
-        self._validate_params()
         if not isinstance(targets, SoftTargets) or not targets.is_classification:
             raise TypeError("fit_soft of a classifier takes classification SoftTargets.")
         return self._fit_soft(X, targets, sample_weight)
@@ -87,9 +87,9 @@ class SoftClassifierMixin(ClassifierMixin):
 class SoftRegressorMixin(RegressorMixin):
     """``fit``/``fit_soft`` for regressor students built on ``_fit_soft``."""
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Fit on targets ``y`` of shape (n_samples,) or (n_samples, n_outputs)."""
-        self._validate_params()
         if y is None:
             raise ValueError("This student requires y to be passed, but the target y is None.")
         y = np.asarray(y, dtype=np.float64)
@@ -97,9 +97,9 @@ class SoftRegressorMixin(RegressorMixin):
             y = column_or_1d(y, warn=True)
         return self._fit_soft(X, SoftTargets(values=y), sample_weight)
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit_soft(self, X, targets, sample_weight=None):
         """Fit on the regression :class:`~skdistill.SoftTargets` a distiller hands over."""
-        self._validate_params()
         if not isinstance(targets, SoftTargets) or targets.is_classification:
             raise TypeError("fit_soft of a regressor takes SoftTargets with values.")
         return self._fit_soft(X, targets, sample_weight)

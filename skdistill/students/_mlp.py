@@ -188,7 +188,6 @@ class _BaseSoftMLP(BaseEstimator):
 
     # ---- fitting -------------------------------------------------------------------------
 
-    @_fit_context(prefer_skip_nested_validation=True)
     def _fit_soft(self, X, targets, sample_weight=None):
         return self._fit(X, targets, sample_weight, incremental=False)
 
