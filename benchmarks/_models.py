@@ -215,7 +215,7 @@ def make_sampler(name):
 # compiled teacher
 
 
-def compile_teacher(model, split, workdir):
+def compile_teacher(model, split, workdir, nthread=2):
     """Compile a LightGBM teacher to a shared library with treelite + tl2cgen.
 
     Returns (predict function X -> probabilities / values, info dict). Raises ImportError
@@ -230,7 +230,7 @@ def compile_teacher(model, split, workdir):
     tl2cgen.export_lib(
         tl_model, toolchain="gcc", libpath=libpath, params={"parallel_comp": 4}, nthread=2
     )
-    predictor = tl2cgen.Predictor(libpath, nthread=2)
+    predictor = tl2cgen.Predictor(libpath, nthread=nthread)
     compile_seconds = time.perf_counter() - tic
     categorical = list(split.spec.categorical)
     classification = split.spec.task == "classification"

@@ -17,13 +17,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_array,
-    check_is_fitted,
-    column_or_1d,
-    validate_data,
-)
+from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
 from ._checks import (
     DRY_RUN_ROWS,
@@ -49,15 +43,30 @@ from ._sizing import (
     skipped_record,
     stop_climbing,
 )
-from ._tables import CHUNK_ROWS, check_finite_table, is_dataframe, numeric_values, rows_at
+from ._tables import CHUNK_ROWS, rows_at
 from ._targets import SoftTargets
 from ._transfer import TransferSet, build_transfer_set
+from ._validation import (
+    check_finite,
+    check_fitted,
+    check_table,
+    has_fitted_columns,
+    is_dataframe,
+    numeric_columns,
+    numeric_values,
+    remember_columns,
+)
 from .samplers import check_sampler
 from .students import as_student
 from .teachers import as_teacher
 from .teachers._base import RESPONSE_METHODS
 from .teachers._resolve import is_fitted_teacher
 
+_NAN_HINT = (
+    "The teacher does not accept missing values; impute them first (for example with "
+    "sklearn.impute.SimpleImputer in a Pipeline before the distiller), or use a teacher that "
+    "handles them, such as LightGBM."
+)
 # Held-out fraction of the real rows when the student is sized (holdout="auto").
 _SIZING_HOLDOUT = 0.1
 _BUDGET_KEYS = {"max_bytes", "max_latency_us"}
@@ -257,21 +266,16 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         raise NotImplementedError
 
     def _check_X(self, X, adapter, *, reset):
-        check_columns_match_teacher(X, adapter)
-        if is_dataframe(X):
-            validate_data(self, X, reset=reset, skip_check_array=True)
-            if len(X) == 0:
-                raise ValueError("X is empty (0 rows); fit and predict need at least one row.")
-        else:
-            X = check_array(X, ensure_all_finite=False, ensure_min_samples=1)
-            validate_data(self, X, reset=reset, skip_check_array=True)
-        nan_hint = (
-            "The teacher does not accept missing values; impute them first (for example "
-            "with sklearn.impute.SimpleImputer in a Pipeline before the distiller), or use a "
-            "teacher that handles them, such as LightGBM."
-        )
-        check_finite_table(X, allow_nan=adapter.allow_nan, nan_hint=nan_hint)
-        if adapter.n_features_in_ is not None and X.shape[1] != adapter.n_features_in_:
+        """X checked once (cheaply at predict time): container, features, NaN and infinity."""
+        if reset or (is_dataframe(X) and not has_fitted_columns(self, X)):
+            check_columns_match_teacher(X, adapter)
+        X = check_table(self, X, reset=reset, keep_dtype=reset)
+        if reset:
+            # Where the numeric columns are, so predict reads only those for the NaN check.
+            self._numeric_columns = numeric_columns(X) if is_dataframe(X) else None
+        values = numeric_values(X, self._numeric_columns)
+        check_finite(values, allow_nan=adapter.allow_nan, nan_hint=_NAN_HINT)
+        if reset and adapter.n_features_in_ is not None and X.shape[1] != adapter.n_features_in_:
             raise ValueError(
                 f"X has {X.shape[1]} features, but the teacher was fitted on "
                 f"{adapter.n_features_in_}. Give the distiller the same columns as the teacher."
@@ -366,6 +370,14 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         # safe=False: a user's sampler may be a plain object with only fit and sample.
         return _with_random_state(clone(sampler, safe=False), draw_seed(rng)).fit(X)
 
+    def _unfitted_sampler(self, fitted):
+        """The sampler to keep in ``sampler_``: a fitted sampler holds the training rows, so
+        the distiller keeps its parameters only (its unfitted clone, seed included), or the
+        sampler as given when it has no parameters to clone."""
+        if fitted is None:
+            return None
+        return clone(fitted) if hasattr(fitted, "get_params") else self._sampler()
+
     def _n_pseudo(self, sampler, n_rows):
         if sampler is None:
             return 0
@@ -389,7 +401,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
 
         self.teacher_ = transfer.teacher_adapter.estimator
         self.teacher_adapter_ = transfer.teacher_adapter
-        self.sampler_ = transfer.sampler
+        self.sampler_ = self._unfitted_sampler(transfer.sampler)
         self.n_transfer_samples_ = len(transfer) - (0 if self.include_original else transfer.n_real)
         self.fit_times_ = {**transfer.fit_times, "training": training_time}
         if transfer is X:  # a prebuilt transfer set: this fit labeled nothing
@@ -592,6 +604,8 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             self.feature_names_in_ = transfer.feature_names_in_
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
+        remember_columns(self)
+        self._numeric_columns = numeric_columns(transfer.X) if is_dataframe(transfer.X) else None
         if transfer.classes is not None:
             self.classes_ = transfer.classes
         return transfer
@@ -650,8 +664,13 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         return direct, result
 
     def _validated_for_predict(self, X):
-        check_is_fitted(self)
+        check_fitted(self, "student_")
         return self._check_X(X, self.teacher_adapter_, reset=False)
+
+    def _student_method(self, name):
+        """The student's ``name`` on input the distiller has already checked: skdistill's
+        students skip their own check (``_<name>_checked``); others validate as usual."""
+        return getattr(self.student_, f"_{name}_checked", None) or getattr(self.student_, name)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -784,7 +803,10 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
     student_ : estimator
         The trained student.
     sampler_ : sampler or None
-        The fitted sampler.
+        The sampler used, with its seed, **unfitted**: a fitted sampler holds the training
+        rows, and a fitted distiller must not carry them (pickling it would ship the training
+        data). ``sampler_.fit(X)`` gives the fitted sampler back. None when no pseudo rows
+        were drawn.
     classes_ : ndarray of shape (n_classes,)
         The teacher's classes.
     n_features_in_ : int
@@ -979,7 +1001,7 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
     def predict_proba(self, X):
         """Class probabilities of the student at temperature 1."""
         X = self._validated_for_predict(X)
-        return self.student_.predict_proba(X)
+        return self._student_method("predict_proba")(X)
 
     @available_if(_student_has_proba)
     def predict_log_proba(self, X):
@@ -991,7 +1013,7 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         """Class of highest student probability (the student's class when it has no
         ``predict_proba``)."""
         if not self._student_has_proba():
-            return self.student_.predict(self._validated_for_predict(X))
+            return self._student_method("predict")(self._validated_for_predict(X))
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
 
@@ -1065,7 +1087,7 @@ response_method, teacher_cv, batch_size, n_jobs, random_state, verbose
     def predict(self, X):
         """Predictions of the student."""
         X = self._validated_for_predict(X)
-        return self.student_.predict(X)
+        return self._student_method("predict")(X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -7,14 +7,12 @@ validity checks go through these helpers.
 
 import numpy as np
 
+from ._validation import is_dataframe
+
 # Rows per block wherever a table is processed in pieces (pseudo rows drawn, rows labeled, a
 # student's forward pass): bounds memory on large inputs. Pseudo rows are drawn in blocks of
 # this size whatever the batch size, so the same random_state gives the same rows.
 CHUNK_ROWS = 65_536
-
-
-def is_dataframe(X):
-    return hasattr(X, "iloc") and hasattr(X, "dtypes")
 
 
 def take_rows(X, start, stop):
@@ -32,25 +30,3 @@ def concat_rows(parts):
 
         return pd.concat(parts, axis=0, ignore_index=True)
     return np.concatenate(parts, axis=0)
-
-
-def numeric_values(X):
-    """The numeric columns of X as one float array (categorical columns are left out)."""
-    if not is_dataframe(X):
-        return np.asarray(X, dtype=np.float64)
-    import pandas as pd
-
-    numeric = [c for c, d in X.dtypes.items() if pd.api.types.is_numeric_dtype(d)]
-    return X[numeric].to_numpy(dtype=np.float64, na_value=np.nan)
-
-
-def check_finite_table(X, *, allow_nan, nan_hint):
-    """Raise a ValueError naming the problem when X holds infinity, or NaN where not allowed."""
-    values = numeric_values(X)
-    if np.isinf(values).any():
-        raise ValueError(
-            "X contains infinity. Replace infinite values (for example with NaN, if the teacher "
-            "and the student handle missing values, or with a large finite number)."
-        )
-    if not allow_nan and np.isnan(values).any():
-        raise ValueError(f"X contains NaN. {nan_hint}")

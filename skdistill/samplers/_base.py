@@ -18,7 +18,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._random import draw_seed
 from .._tables import CHUNK_ROWS
-from ._schema import _container_template, _is_dataframe, infer_schema
+from .._validation import check_dense_table, is_dataframe
+from ._schema import _container_template, infer_schema
 
 
 def check_n_samples(n_samples, name="n_samples"):
@@ -48,24 +49,6 @@ def make_generator(random_state):
         return random_state
     seed = draw_seed(check_random_state(random_state))
     return np.random.default_rng(seed)
-
-
-def _check_table(X):
-    if hasattr(X, "toarray") or hasattr(X, "tocsr"):
-        raise TypeError(
-            "Samplers need a dense table; X is sparse. Convert it with X.toarray() (if it fits "
-            "in memory) or use the distiller with sampler=None."
-        )
-    if not _is_dataframe(X):
-        X = np.asarray(X)
-        if X.ndim != 2:
-            raise ValueError(
-                f"Expected a 2-D table of shape (n_samples, n_features), got an array with "
-                f"shape {X.shape}. Reshape a single feature with X.reshape(-1, 1)."
-            )
-    if X.shape[0] < 1 or X.shape[1] < 1:
-        raise ValueError(f"X has shape {X.shape}; a sampler needs at least one row and one column.")
-    return X
 
 
 class BaseSampler(BaseEstimator):
@@ -115,11 +98,11 @@ class BaseSampler(BaseEstimator):
         -------
         self
         """
-        X = _check_table(X)
+        X = check_dense_table(X)
         self.schema_ = infer_schema(X, self.column_kinds, margin=self.margin)
         self._template = _container_template(X)
         self.n_features_in_ = X.shape[1]
-        if _is_dataframe(X) and all(isinstance(c, str) for c in X.columns):
+        if is_dataframe(X) and all(isinstance(c, str) for c in X.columns):
             self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
@@ -147,7 +130,7 @@ class BaseSampler(BaseEstimator):
         parts = list(self.iter_samples(n_samples, CHUNK_ROWS, random_state))
         if len(parts) == 1:
             return parts[0]
-        if _is_dataframe(parts[0]):
+        if is_dataframe(parts[0]):
             import pandas as pd
 
             return pd.concat(parts, axis=0, ignore_index=True)

@@ -14,13 +14,11 @@ from numbers import Integral
 
 import numpy as np
 
+from .._validation import is_dataframe as _is_dataframe
+
 KINDS = ("continuous", "integer", "binary", "categorical", "onehot")
 # Kinds whose values are nominal: MUNGE swaps them whole, Mixup takes them from one parent.
 NOMINAL_KINDS = ("binary", "categorical", "onehot")
-
-
-def _is_dataframe(X):
-    return hasattr(X, "iloc") and hasattr(X, "dtypes")
 
 
 @dataclass(repr=False, eq=False)

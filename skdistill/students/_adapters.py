@@ -21,9 +21,9 @@ from sklearn.multioutput import MultiOutputRegressor
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted
 
 from .._estimators import sample_weight_key
+from .._validation import check_fitted
 from ._base import SoftClassifierMixin, SoftRegressorMixin
 from ._loss import blended_logits, blended_values
 
@@ -135,7 +135,7 @@ class LogitRegressorStudent(SoftClassifierMixin, _BaseAdapter):
 
     def decision_function(self, X):
         """The regressor's outputs: the margin for two classes, else centered logits."""
-        check_is_fitted(self)
+        check_fitted(self, "regressor_")
         return np.asarray(self.regressor_.predict(X), dtype=np.float64)
 
     def predict_proba(self, X):
@@ -209,7 +209,7 @@ class ValueRegressorStudent(SoftRegressorMixin, _BaseAdapter):
 
     def predict(self, X):
         """The regressor's predictions."""
-        check_is_fitted(self)
+        check_fitted(self, "regressor_")
         return self.regressor_.predict(X)
 
 
@@ -289,7 +289,7 @@ class HardLabelStudent(SoftClassifierMixin, _BaseAdapter):
         -------
         ndarray of shape (n_samples, n_classes)
         """
-        check_is_fitted(self)
+        check_fitted(self, "classifier_")
         seen = self.classifier_.predict_proba(X)
         P = np.zeros((len(seen), len(self.classes_)))
         P[:, self.classifier_.classes_.astype(int)] = seen
@@ -297,13 +297,13 @@ class HardLabelStudent(SoftClassifierMixin, _BaseAdapter):
 
     def predict(self, X):
         """The classifier's predicted class."""
-        check_is_fitted(self)
+        check_fitted(self, "classifier_")
         return self.classes_[np.asarray(self.classifier_.predict(X)).astype(int)]
 
     @available_if(_inner_has("decision_function"))
     def decision_function(self, X):
         """The classifier's decision function (for the classes it saw in training)."""
-        check_is_fitted(self)
+        check_fitted(self, "classifier_")
         return self.classifier_.decision_function(X)
 
 

@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import column_or_1d
 
 from .._targets import SoftTargets, check_probabilities, one_hot
 
@@ -75,8 +75,8 @@ class SoftClassifierMixin(ClassifierMixin):
 
     def predict(self, X):
         """Most probable class of each row."""
-        check_is_fitted(self)
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)  # checks that the model is fitted
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def predict_log_proba(self, X):
         """Log of :meth:`predict_proba`."""

@@ -17,17 +17,16 @@ from numbers import Integral, Real
 
 import numpy as np
 from joblib import effective_n_jobs
-from scipy.special import expit, softmax
+from scipy.special import expit
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
 
 from .._random import draw_seed
 from .._targets import PROBA_EPS
 from ._base import SoftClassifierMixin, SoftRegressorMixin
-from ._loss import SoftmaxCrossEntropyObjective, blended_proba, blended_values
-from ._preprocess import check_weights, fit_preprocessor, transform_X
+from ._loss import SoftmaxCrossEntropyObjective, blended_proba, blended_values, softmax_rows
+from ._preprocess import check_input, check_weights, encode, fit_preprocessor
 
 # Predictions on at most this many rows run on one thread (see _BaseSoftGBM._raw).
 _SINGLE_THREAD_ROWS = 2048
@@ -292,8 +291,10 @@ class SoftGBMClassifier(SoftClassifierMixin, _BaseSoftGBM):
         ndarray of shape (n_samples,) for binary (log-odds of ``classes_[1]``), else
         (n_samples, n_classes)
         """
-        Xt = transform_X(self, X)
-        return self.temperature_ * (self._raw(self.booster_, Xt) + self.init_score_)
+        return self._decision_function_checked(check_input(self, X))
+
+    def _decision_function_checked(self, X):
+        return self.temperature_ * (self._raw(self.booster_, encode(self, X)) + self.init_score_)
 
     def predict_proba(self, X):
         """Class probabilities at temperature 1.
@@ -306,11 +307,14 @@ class SoftGBMClassifier(SoftClassifierMixin, _BaseSoftGBM):
         -------
         ndarray of shape (n_samples, n_classes)
         """
-        z = self.decision_function(X)
+        return self._predict_proba_checked(check_input(self, X))
+
+    def _predict_proba_checked(self, X):
+        z = self._decision_function_checked(X)
         if z.ndim == 1:
             p = expit(z)
             return np.column_stack([1.0 - p, p])
-        return softmax(z, axis=1)
+        return softmax_rows(z)
 
 
 class SoftGBMRegressor(SoftRegressorMixin, _BaseSoftGBM):
@@ -373,8 +377,10 @@ class SoftGBMRegressor(SoftRegressorMixin, _BaseSoftGBM):
         -------
         ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
-        check_is_fitted(self)
-        Xt = transform_X(self, X)
+        return self._predict_checked(check_input(self, X))
+
+    def _predict_checked(self, X):
+        Xt = encode(self, X)
         out = np.column_stack([self._raw(b, Xt) for b in self.boosters_])
         return out.ravel() if self._n_outputs == 1 else out
 

@@ -5,16 +5,14 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import softmax
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from ._base import SoftClassifierMixin
-from ._loss import kd_loss
-from ._preprocess import check_weights, fit_preprocessor, transform_X
+from ._loss import kd_loss, softmax_rows
+from ._preprocess import check_input, check_weights, encode, fit_preprocessor
 
 
 def linear_kd_loss(W, b, X, P_T, y, weights, l2, *, temperature, alpha):
@@ -164,9 +162,10 @@ class SoftLogisticRegression(SoftClassifierMixin, BaseEstimator):
 
     def decision_function(self, X):
         """Logits at ``T = 1``: shape (n_samples,) for two classes, else (n_samples, n_classes)."""
-        check_is_fitted(self)
-        Xt = transform_X(self, X)
-        z = Xt @ self.coef_.T + self.intercept_
+        return self._decision_function_checked(check_input(self, X))
+
+    def _decision_function_checked(self, X):
+        z = encode(self, X) @ self.coef_.T + self.intercept_
         return z[:, 0] if z.shape[1] == 1 else z
 
     def predict_proba(self, X):
@@ -180,10 +179,13 @@ class SoftLogisticRegression(SoftClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
         """
-        z = self.decision_function(X)
+        return self._predict_proba_checked(check_input(self, X))
+
+    def _predict_proba_checked(self, X):
+        z = self._decision_function_checked(X)
         if z.ndim == 1:
             z = np.column_stack([np.zeros(len(z)), z])
-        return softmax(z, axis=1)
+        return softmax_rows(z)
 
     def _distill_defaults(self):
         """The distillers' ``sampler="default"`` and ``alpha="default"`` for this student,

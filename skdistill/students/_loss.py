@@ -41,6 +41,13 @@ def log_softmax(Z):
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
+def softmax_rows(Z):
+    """Row-wise softmax (a new array); a few microseconds on one row, unlike scipy's."""
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    E /= E.sum(axis=1, keepdims=True)
+    return E
+
+
 def _hard_cross_entropy(Z, codes, log_q=None):
     """Per-row cross-entropy with the labels ``codes`` at T=1 (0 where ``codes == -1``) and
     its gradient ``softmax(Z) - onehot`` (0 on unlabelled rows)."""

@@ -12,7 +12,6 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.special import softmax
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
@@ -28,9 +27,15 @@ from .._tables import CHUNK_ROWS
 from .._targets import SoftTargets, one_hot
 from ._activations import ACTIVATIONS, DERIVATIVES
 from ._base import SoftClassifierMixin, SoftRegressorMixin, targets_from_y
-from ._loss import LOSSES
+from ._loss import LOSSES, softmax_rows
 from ._optim import AdamOptimizer
-from ._preprocess import check_student_X, check_weights, make_student_preprocessor, transform_X
+from ._preprocess import (
+    check_input,
+    check_student_X,
+    check_weights,
+    encode,
+    make_student_preprocessor,
+)
 
 _DTYPE = np.float32
 
@@ -132,11 +137,6 @@ class _BaseSoftMLP(BaseEstimator):
         tags.input_tags.allow_nan = True
         tags.input_tags.categorical = True
         return tags
-
-    # ---- input ---------------------------------------------------------------------------
-
-    def _transform(self, X):
-        return transform_X(self, X)
 
     # ---- network -------------------------------------------------------------------------
 
@@ -757,7 +757,10 @@ class SoftMLPClassifier(SoftClassifierMixin, _BaseSoftMLP):
         -------
         proba : ndarray of shape (n_samples, n_classes)
         """
-        return softmax(self._logits(X), axis=1)
+        return self._predict_proba_checked(check_input(self, X))
+
+    def _predict_proba_checked(self, X):
+        return softmax_rows(self._logits(X))
 
     def decision_function(self, X):
         """The student's logits (log-probabilities up to a constant per row).
@@ -772,11 +775,12 @@ class SoftMLPClassifier(SoftClassifierMixin, _BaseSoftMLP):
             With two classes, the margin ``z[:, 1] - z[:, 0]`` of the second class, as in
             scikit-learn (``[0, margin]`` are equivalent logits).
         """
-        logits = self._logits(X)
+        logits = self._logits(check_input(self, X))
         return logits[:, 1] - logits[:, 0] if logits.shape[1] == 2 else logits
 
     def _logits(self, X):
-        return self._forward(self._transform(X))
+        """Logits of checked input."""
+        return self._forward(encode(self, X))
 
 
 class SoftMLPRegressor(SoftRegressorMixin, _BaseSoftMLP):
@@ -899,5 +903,8 @@ class SoftMLPRegressor(SoftRegressorMixin, _BaseSoftMLP):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
-        out = self._forward(self._transform(X)) * self.target_scale_ + self.target_mean_
+        return self._predict_checked(check_input(self, X))
+
+    def _predict_checked(self, X):
+        out = self._forward(encode(self, X)) * self.target_scale_ + self.target_mean_
         return out.ravel() if self._y_1d else out

@@ -21,7 +21,7 @@ from sklearn.utils.validation import (
 
 from ._base import SoftClassifierMixin, SoftRegressorMixin
 from ._loss import blended_logits, blended_proba, blended_values, sharpen
-from ._preprocess import check_weights, fit_preprocessor, transform_X
+from ._preprocess import check_input, check_weights, encode, fit_preprocessor
 
 
 def category_legend(preprocessor, n_numeric):
@@ -59,6 +59,15 @@ class _BaseSoftTree(BaseEstimator):
             random_state=check_random_state(self.random_state),
         ).fit(Xt, Y, sample_weight=sample_weight)
         return self
+
+    def _leaf_values(self, X):
+        """The tree's leaf values for checked input, shape (n_samples, n_outputs).
+
+        Straight from the fitted ``tree_`` (in float32, as scikit-learn's ``predict`` does),
+        without a second validation of the encoded matrix."""
+        Xt = np.ascontiguousarray(encode(self, X), dtype=np.float32)
+        values = self.tree_estimator_.tree_.predict(Xt)
+        return values.reshape(len(Xt), -1)
 
     def _export(self, tree, decimals, header):
         check_is_fitted(self)
@@ -189,8 +198,10 @@ class SoftTreeClassifier(SoftClassifierMixin, _BaseSoftTree):
         -------
         ndarray of shape (n_samples, n_classes)
         """
-        Xt = transform_X(self, X)
-        return self._proba_from_leaves(self.tree_estimator_.predict(Xt).reshape(len(Xt), -1))
+        return self._predict_proba_checked(check_input(self, X))
+
+    def _predict_proba_checked(self, X):
+        return self._proba_from_leaves(self._leaf_values(X))
 
     def export_text(self, decimals=3):
         """The tree as text, with the class probabilities (at ``T = 1``) in the leaves.
@@ -270,8 +281,11 @@ class SoftTreeRegressor(SoftRegressorMixin, _BaseSoftTree):
         -------
         ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
-        Xt = transform_X(self, X)
-        return self.tree_estimator_.predict(Xt)
+        return self._predict_checked(check_input(self, X))
+
+    def _predict_checked(self, X):
+        values = self._leaf_values(X)
+        return values.ravel() if self.tree_estimator_.n_outputs_ == 1 else values
 
     def export_text(self, decimals=3):
         """The tree as text, with the predicted value in each leaf.

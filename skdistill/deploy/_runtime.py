@@ -1,0 +1,354 @@
+"""The deployable predictor: a student's encoder and weights, and numpy. Nothing else.
+
+This module imports numpy alone, so a service can run a distilled model without scikit-learn,
+scipy, pandas or LightGBM: install numpy, copy this one file, and ``load`` the ``.npz`` written
+by :meth:`Predictor.save`. It is written by :func:`skdistill.deploy.export_predictor` and
+predicts what the student (and its distiller) predicts, to float64 rounding.
+
+Input: a 2-D numeric array (a student fitted on an array), a pandas DataFrame with the fitted
+columns in the fitted order, or, for one row, a mapping ``{column: value}`` (any order).
+"""
+
+import json
+
+import numpy as np
+
+FORMAT_VERSION = 1
+_PROBA_EPS = 1e-12  # skdistill._targets.PROBA_EPS
+
+
+class Predictor:
+    """What a fitted student needs to predict, as numpy arrays and plain metadata.
+
+    Build it with :func:`skdistill.deploy.export_predictor`; save it with :meth:`save` and
+    read it back with :func:`load` (an ``.npz`` file holding the arrays and a JSON header,
+    read without pickle).
+
+    Parameters
+    ----------
+    meta : dict
+        JSON-able description: the model kind, the task, classes, input columns and the
+        encoding.
+    arrays : dict of str to ndarray
+        Weights, tree arrays and encoder statistics.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdistill.deploy import export_predictor
+    >>> from skdistill.students import SoftLogisticRegression
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([0, 0, 1, 1])
+    >>> predictor = export_predictor(SoftLogisticRegression(C=100.0).fit(X, y))
+    >>> predictor.predict(np.array([[0.2], [2.8]]))
+    array([0, 1])
+    """
+
+    def __init__(self, meta, arrays):
+        self.meta = meta
+        self.arrays = arrays
+        self._prepare()
+
+    # ---- input ----------------------------------------------------------------------------
+
+    def _prepare(self):
+        meta, arrays = self.meta, self.arrays
+        self.classes_ = None if meta["classes"] is None else np.asarray(meta["classes"])
+        self.n_features_in_ = meta["n_features"]
+        names = meta["feature_names"]
+        self.feature_names_in_ = None if names is None else np.asarray(names, dtype=object)
+        self._names = None if names is None else tuple(names)
+        enc = meta["encoder"]
+        self._numeric_at = enc["numeric_at"]
+        self._categorical_at = enc["categorical_at"]
+        self._lookups = [{c: i for i, c in enumerate(cats)} for cats in enc["categories"]]
+        self._missing_columns = arrays.get("enc_missing_columns", np.zeros(0, np.intp))
+        n_numeric = len(self._numeric_at)
+        width = n_numeric + (len(self._missing_columns) if enc["scale"] else 0)
+        self._offsets = []
+        for cats, missing in zip(enc["categories"], enc["has_missing"], strict=True):
+            self._offsets.append(width)
+            width += len(cats) + missing if enc["one_hot"] else 1
+        self._n_encoded = width
+        if meta["model"] == "mlp":
+            n = meta["n_layers"]
+            self._layers = [(arrays[f"coef_{i}"], arrays[f"intercept_{i}"]) for i in range(n)]
+
+    def _check(self, X):
+        """(n_rows, cell getter of (row-block, column position)) after checking the columns."""
+        if isinstance(X, dict):
+            return self._from_mapping(X)
+        if hasattr(X, "columns") and hasattr(X, "iloc"):
+            columns = tuple(X.columns)
+            if self._names is None:
+                X = X.to_numpy()  # fitted on an array: the columns are taken by position
+            elif columns != self._names:
+                raise ValueError(
+                    "The DataFrame's columns differ from those seen in fit (names and order "
+                    f"must match). Expected {list(self._names)}, got {list(columns)}."
+                )
+            else:
+                if len(X) < 1:
+                    raise ValueError("X is empty (0 rows); predict needs at least one row.")
+                if len(X) == 1:  # cell by cell: pandas' column access costs more
+                    return [[X.iat[0, j] for j in range(len(columns))]]
+                return X
+        elif self._names is not None:
+            raise ValueError(
+                "This predictor was fitted on a DataFrame with columns "
+                f"{list(self._names)[:5]}...; pass a DataFrame with these columns, or one "
+                "row as a dict {column: value}."
+            )
+        X = np.asarray(X)
+        if X.dtype.kind not in "fiub":
+            try:
+                X = X.astype(np.float64)
+            except (TypeError, ValueError) as error:
+                raise ValueError(f"X must be numeric: {error}") from None
+        if X.ndim != 2 or X.shape[0] < 1:
+            raise ValueError(
+                f"Expected a 2-D array of shape (n_samples, {self.n_features_in_}) with at "
+                f"least one row, got shape {X.shape}. Reshape one row with X.reshape(1, -1)."
+            )
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but the predictor expects "
+                f"{self.n_features_in_} features as input."
+            )
+        return np.asarray(X, dtype=np.float64)
+
+    def _from_mapping(self, row):
+        if self._names is None:
+            raise ValueError("A dict row needs a model fitted on a DataFrame with named columns.")
+        missing = [c for c in self._names if c not in row]
+        extra = [c for c in row if c not in set(self._names)]
+        if missing or extra:
+            raise ValueError(
+                f"The row's keys differ from the columns seen in fit: missing {missing}, "
+                f"unexpected {extra}."
+            )
+        return [[row[c] for c in self._names]]  # a list of one row
+
+    def _cells(self, X, at):
+        """Column ``at`` of a checked DataFrame as an object array."""
+        return X.iloc[:, at].to_numpy(dtype=object)
+
+    def _numeric(self, X):
+        if isinstance(X, np.ndarray):
+            return X  # fitted on an array: every column is numeric
+        columns = [X.iloc[:, at].to_numpy(np.float64, na_value=np.nan) for at in self._numeric_at]
+        return np.column_stack(columns) if columns else np.empty((len(X), 0))
+
+    def _check_numbers(self, values):
+        if self.meta["allow_nan"] is False and np.isnan(values).any():
+            raise ValueError(
+                "X contains NaN. The teacher does not accept missing values; impute them first."
+            )
+        if np.isinf(values).any():
+            raise ValueError("X contains infinity. Replace infinite values (e.g. with NaN).")
+
+    def encode(self, X):
+        """The student's input matrix for ``X`` (checked): numbers imputed and scaled, and
+        categories one-hot or ordinal, exactly as the student encodes them."""
+        X = self._check(X)
+        return self._encode(X)
+
+    def _encode(self, X):
+        enc = self.meta["encoder"]
+        if isinstance(X, list):
+            return self._encode_row(X[0])
+        out = self._encode_numbers(self._numeric(X))
+        rows = np.arange(len(out))
+        for j, at in enumerate(self._categorical_at):
+            cells = self._cells(X, at)
+            is_missing = np.array([_is_missing(v) for v in cells], dtype=bool)
+            lookup = self._lookups[j]
+            codes = np.array([lookup.get(v, -1) for v in cells], dtype=np.intp)
+            codes[is_missing] = -1
+            offset = self._offsets[j]
+            if not enc["one_hot"]:
+                out[:, offset] = np.where(codes >= 0, codes, np.nan)
+                continue
+            seen = codes >= 0
+            out[rows[seen], offset + codes[seen]] = 1.0
+            if enc["has_missing"][j]:
+                out[:, offset + len(lookup)] = is_missing
+        return out
+
+    def _encode_numbers(self, values):
+        """The encoded matrix with its numeric part filled (categorical part zero)."""
+        self._check_numbers(values)
+        enc, a = self.meta["encoder"], self.arrays
+        out = np.zeros((len(values), self._n_encoded))
+        if enc["scale"]:
+            missing = np.isnan(values)
+            if enc["clip"]:
+                values = np.clip(values, a["enc_min"], a["enc_max"])
+            filled = np.where(missing, a["enc_fill"], values)
+            numbers = np.hstack([filled, missing[:, self._missing_columns]])
+            numbers = (numbers - a["enc_mean"]) / a["enc_scale"]
+        else:
+            numbers = values
+        out[:, : numbers.shape[1]] = numbers
+        return out
+
+    def _encode_row(self, row):
+        """One row given as a list of cells (a dict or a one-row DataFrame), with scalars."""
+        enc = self.meta["encoder"]
+        numbers = [np.nan if _is_missing(row[at]) else row[at] for at in self._numeric_at]
+        if any(isinstance(v, str) for v in numbers):
+            raise ValueError("X must be numeric in the numeric columns; got a string.")
+        out = self._encode_numbers(np.array([numbers], dtype=np.float64))
+        for j, at in enumerate(self._categorical_at):
+            value, offset = row[at], self._offsets[j]
+            missing = _is_missing(value)
+            code = -1 if missing else self._lookups[j].get(value, -1)
+            if not enc["one_hot"]:
+                out[0, offset] = code if code >= 0 else np.nan
+                continue
+            if code >= 0:
+                out[0, offset + code] = 1.0
+            if missing and enc["has_missing"][j]:
+                out[0, offset + len(self._lookups[j])] = 1.0
+        return out
+
+    # ---- models ---------------------------------------------------------------------------
+
+    def _raw(self, Z):
+        """The model's raw outputs on encoded rows."""
+        kind, a = self.meta["model"], self.arrays
+        if kind == "mlp":
+            relu = self.meta["activation"] == "relu"
+            last = len(self._layers) - 1
+            for i, (W, b) in enumerate(self._layers):
+                Z = Z @ W
+                Z += b
+                if i < last:
+                    np.maximum(Z, 0, out=Z) if relu else np.tanh(Z, out=Z)
+            return Z
+        if kind == "linear":
+            return Z @ a["coef"].T + a["intercept"]
+        if kind == "tree":
+            return a["value"][_tree_leaves(a, Z)]
+        raise ValueError(f"Unknown model kind {kind!r} in the predictor's metadata.")
+
+    def _outputs(self, X):
+        return self._raw(self._encode(self._check(X)))
+
+    def predict_proba(self, X):
+        """Class probabilities, as the student's ``predict_proba``.
+
+        Parameters
+        ----------
+        X : ndarray, DataFrame or dict
+            Rows with the columns seen in fit (a dict is one row).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
+        if self.classes_ is None:
+            raise AttributeError("predict_proba is for classifiers; this is a regressor.")
+        out, how = self._outputs(X), self.meta["output"]
+        if how == "softmax":
+            return _softmax(out)
+        if how == "binary_softmax":
+            return _softmax(np.column_stack([np.zeros(len(out)), out[:, 0]]))
+        if how == "sharpen":
+            return _sharpen(out, self.meta["temperature"])
+        raise ValueError(f"Unknown output {how!r} in the predictor's metadata.")
+
+    def predict(self, X):
+        """Classes (classifiers) or values (regressors), as the student's ``predict``."""
+        if self.classes_ is not None:
+            return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        out = self._outputs(X)
+        if "target_scale" in self.arrays:
+            out = out * self.arrays["target_scale"] + self.arrays["target_mean"]
+        return out.ravel() if self.meta["single_output"] else out
+
+    # ---- files ----------------------------------------------------------------------------
+
+    def save(self, path):
+        """Write the predictor to ``path`` (an ``.npz``: the arrays and a JSON header)."""
+        header = np.frombuffer(json.dumps(self.meta).encode("utf-8"), dtype=np.uint8)
+        np.savez_compressed(path, __meta__=header, **self.arrays)
+
+    @property
+    def nbytes(self):
+        """Bytes of the arrays (the file is about this size, compressed)."""
+        return int(sum(a.nbytes for a in self.arrays.values()))
+
+    def __repr__(self):
+        n = "?" if self.classes_ is None else len(self.classes_)
+        task = "regressor" if self.classes_ is None else f"classifier, {n} classes"
+        return (
+            f"Predictor({self.meta['model']} {task}, {self.n_features_in_} features, "
+            f"{self.nbytes:,} bytes)"
+        )
+
+
+def load(path):
+    """Read a predictor written by :meth:`Predictor.save` (no pickle involved).
+
+    Parameters
+    ----------
+    path : str or file-like
+
+    Returns
+    -------
+    Predictor
+    """
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files if k != "__meta__"}
+        meta = json.loads(bytes(data["__meta__"]).decode("utf-8"))
+    if meta.get("format") != FORMAT_VERSION:
+        raise ValueError(
+            f"{path} holds predictor format {meta.get('format')!r}; this module reads format "
+            f"{FORMAT_VERSION}. Export the model again with this version of skdistill."
+        )
+    return Predictor(meta, arrays)
+
+
+# ---- kernels ---------------------------------------------------------------------------------
+
+
+def _is_missing(value):
+    if value is None or (isinstance(value, float) and value != value):
+        return True
+    return value.__class__.__name__ in ("NAType", "NaTType")
+
+
+def _softmax(Z):
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def _sharpen(P, temperature):
+    P = np.clip(P, 0.0, None)
+    if temperature != 1.0:
+        P = np.exp(temperature * np.log(np.clip(P, _PROBA_EPS, None)))
+    return P / np.maximum(P.sum(axis=1, keepdims=True), _PROBA_EPS)
+
+
+def _tree_leaves(a, Z):
+    """Leaf index of each row: scikit-learn's traversal (``x <= threshold`` in float32 input
+    against a float64 threshold; NaN goes where ``missing_go_to_left`` says)."""
+    X = Z.astype(np.float32).astype(np.float64)
+    left, right = a["children_left"], a["children_right"]
+    feature, threshold, nan_left = a["feature"], a["threshold"], a["missing_go_to_left"]
+    if len(X) == 1:  # a walk with scalars: a few microseconds, where array steps cost tens
+        x, i = X[0].tolist(), 0
+        while left[i] >= 0:
+            v = x[feature[i]]
+            go_left = bool(nan_left[i]) if v != v else v <= threshold[i]
+            i = int(left[i] if go_left else right[i])
+        return np.array([i])
+    node = np.zeros(len(X), dtype=np.intp)
+    active = np.flatnonzero(left[node] >= 0)
+    while len(active):
+        at = node[active]
+        x = X[active, feature[at]]
+        go_left = np.where(np.isnan(x), nan_left[at].astype(bool), x <= threshold[at])
+        node[active] = np.where(go_left, left[at], right[at])
+        active = active[left[node[active]] >= 0]
+    return node

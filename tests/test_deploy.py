@@ -1,0 +1,168 @@
+"""The numpy-only predictor: same answers as the student and the distiller, same input checks."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from lightgbm import LGBMClassifier, LGBMRegressor
+from sklearn.exceptions import NotFittedError
+
+from skdistill import DistilledClassifier, DistilledRegressor
+from skdistill.deploy import Predictor, export_predictor, load
+from skdistill.students import (
+    SoftGBMClassifier,
+    SoftLogisticRegression,
+    SoftMLPClassifier,
+    SoftMLPRegressor,
+    SoftTreeClassifier,
+    SoftTreeRegressor,
+)
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+CLASSIFIERS = [
+    lambda: SoftMLPClassifier((16, 8), max_iter=10, random_state=0),
+    lambda: SoftMLPClassifier((8,), activation="tanh", max_iter=10, random_state=0),
+    lambda: SoftLogisticRegression(),
+    lambda: SoftTreeClassifier(max_depth=5, random_state=0),
+    lambda: SoftTreeClassifier(max_depth=5, target="logits", random_state=0),
+]
+REGRESSORS = [
+    lambda: SoftMLPRegressor((8,), max_iter=10, random_state=0),
+    lambda: SoftTreeRegressor(max_depth=5, random_state=0),
+]
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    rng = np.random.RandomState(0)
+    n = 300
+    X = pd.DataFrame(
+        {
+            "a": rng.normal(size=n),
+            "b": np.where(rng.rand(n) < 0.2, np.nan, rng.normal(size=n)),
+            "c": pd.Categorical(rng.choice(["x", "y", "z"], n)),
+            "d": np.where(rng.rand(n) < 0.2, None, rng.choice(["p", "q"], n)).astype(object),
+            "e": rng.randint(0, 5, n),
+        }
+    )
+    y = ((X["a"] > 0).astype(int) + (X["c"] == "x")).to_numpy()
+    return X, y
+
+
+def _rows(X):
+    """Test rows with an unseen category and values outside the training range."""
+    rows = X.iloc[:20].copy()
+    rows["d"] = rows["d"].astype(object)
+    rows.iloc[0, rows.columns.get_loc("d")] = "unseen"
+    rows.iloc[1, 0] = 50.0
+    return rows
+
+
+@pytest.mark.parametrize("make", CLASSIFIERS)
+@pytest.mark.parametrize("table", ["numpy", "frame"])
+def test_classifier_predictor_matches_student(mixed, make, table, tmp_path):
+    X, y = mixed
+    if table == "numpy":
+        X = X[["a", "b", "e"]].to_numpy()
+        rows = X[:20].copy()
+        rows[1, 0] = 50.0
+    else:
+        rows = _rows(X)
+    student = make().fit(X, y)
+    predictor = export_predictor(student)
+    expected = student.predict_proba(rows)
+    np.testing.assert_allclose(predictor.predict_proba(rows), expected, rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(predictor.predict(rows), student.predict(rows))
+    predictor.save(tmp_path / "model.npz")
+    loaded = load(tmp_path / "model.npz")
+    np.testing.assert_allclose(loaded.predict_proba(rows), expected, rtol=1e-12, atol=1e-15)
+    if table == "frame":  # one row at a time, as a DataFrame and as a dict
+        one = rows.iloc[[0]]
+        np.testing.assert_allclose(loaded.predict_proba(one), expected[:1], rtol=1e-12)
+        as_dict = {k: v[0] for k, v in one.to_dict("list").items()}
+        np.testing.assert_allclose(loaded.predict_proba(as_dict), expected[:1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("make", REGRESSORS)
+def test_regressor_predictor_matches_student(mixed, make, tmp_path):
+    X, _ = mixed
+    y = X["a"].to_numpy() * 3 + (X["c"] == "y")
+    student = make().fit(X, y)
+    predictor = export_predictor(student)
+    rows = _rows(X)
+    np.testing.assert_allclose(predictor.predict(rows), student.predict(rows), rtol=1e-12)
+    predictor.save(tmp_path / "model.npz")
+    assert load(tmp_path / "model.npz").predict(rows).shape == (len(rows),)
+
+
+def test_distiller_predictor_and_sizes(mixed, tmp_path):
+    X, y = mixed
+    X = X.astype({"d": "category"})
+    teacher = LGBMClassifier(n_estimators=20, verbose=-1).fit(X, y)
+    model = DistilledClassifier(
+        teacher, student=SoftMLPClassifier((64, 64), max_iter=5), n_samples=1.0, random_state=0
+    ).fit(X, y)
+    predictor = export_predictor(model)
+    np.testing.assert_allclose(predictor.predict_proba(X), model.predict_proba(X), rtol=1e-12)
+    np.testing.assert_array_equal(predictor.predict(X), model.predict(X))
+    predictor.save(tmp_path / "mlp.npz")
+    assert (tmp_path / "mlp.npz").stat().st_size < 200_000
+    regressor = DistilledRegressor(
+        LGBMRegressor(n_estimators=10, verbose=-1).fit(X, y),
+        student=SoftTreeRegressor(max_depth=8),
+        sampler=None,
+    ).fit(X)
+    predictor = export_predictor(regressor)
+    np.testing.assert_allclose(predictor.predict(X), regressor.predict(X), rtol=1e-12)
+    predictor.save(tmp_path / "tree.npz")
+    assert (tmp_path / "tree.npz").stat().st_size < 100_000
+
+
+def test_predictor_input_errors(mixed):
+    X, y = mixed
+    predictor = export_predictor(SoftTreeClassifier(max_depth=3).fit(X, y))
+    with pytest.raises(ValueError, match="columns differ"):
+        predictor.predict(X.iloc[:2, ::-1])
+    with pytest.raises(ValueError, match="pass a DataFrame"):
+        predictor.predict(np.zeros((1, 5)))
+    with pytest.raises(ValueError, match=r"missing \['e'\]"):
+        predictor.predict({"a": 1.0, "b": 2.0, "c": "x", "d": "p"})
+    numeric = export_predictor(SoftLogisticRegression().fit(X[["a", "e"]].to_numpy(), y))
+    with pytest.raises(ValueError, match="2 features"):
+        numeric.predict(np.zeros((1, 3)))
+    with pytest.raises(ValueError, match="infinity"):
+        numeric.predict(np.array([[np.inf, 0.0]]))
+    with pytest.raises(AttributeError, match="regressor"):
+        export_predictor(SoftTreeRegressor().fit(X, X["a"])).predict_proba(X)
+
+
+def test_export_errors(mixed):
+    X, y = mixed
+    with pytest.raises(NotFittedError):
+        export_predictor(SoftMLPClassifier())
+    with pytest.raises(NotFittedError):
+        export_predictor(DistilledClassifier(LGBMClassifier()))
+    gbm = SoftGBMClassifier(n_estimators=2, n_jobs=1).fit(X[["a", "e"]], y)
+    with pytest.raises(TypeError, match="ONNX"):
+        export_predictor(gbm)
+
+
+def test_runtime_imports_numpy_alone(tmp_path):
+    """The predictor's module runs where only numpy is installed."""
+    runtime = Path(__file__).parents[1] / "skdistill" / "deploy" / "_runtime.py"
+    code = (
+        "import importlib.util, sys\n"
+        f"spec = importlib.util.spec_from_file_location('runtime', {str(runtime)!r})\n"
+        "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in "
+        "('sklearn', 'scipy', 'pandas', 'lightgbm', 'skdistill', 'joblib')]\n"
+        "assert not heavy, heavy\n"
+        "print(module.Predictor.__name__)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == Predictor.__name__

@@ -1,0 +1,160 @@
+"""ONNX export: the exported graphs run in onnxruntime and give the estimators' answers."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from lightgbm import LGBMClassifier, LGBMRegressor
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import Ridge
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skdistill import DistilledClassifier, DistilledRegressor
+from skdistill.students import (
+    SoftGBMClassifier,
+    SoftLogisticRegression,
+    SoftMLPClassifier,
+    SoftMLPRegressor,
+    SoftTreeClassifier,
+    SoftTreeRegressor,
+)
+
+ort = pytest.importorskip("onnxruntime")  # in the test extra: CI runs these for real
+skl2onnx = pytest.importorskip("skl2onnx")
+from skdistill.onnx import to_feeds, to_onnx  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+CLASSIFIERS = [
+    lambda: SoftMLPClassifier((16, 8), max_iter=10, random_state=0),
+    lambda: SoftMLPClassifier((8,), activation="tanh", max_iter=10, random_state=0),
+    lambda: SoftLogisticRegression(),
+    lambda: SoftTreeClassifier(max_depth=5, random_state=0),
+    lambda: SoftTreeClassifier(max_depth=5, target="logits", random_state=0),
+]
+REGRESSORS = [
+    lambda: SoftMLPRegressor((8,), max_iter=10, random_state=0),
+    lambda: SoftTreeRegressor(max_depth=5, random_state=0),
+]
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    """Numbers with NaN, a category column and a string column with missing values."""
+    rng = np.random.RandomState(0)
+    n = 300
+    X = pd.DataFrame(
+        {
+            "a": rng.normal(size=n),
+            "b-with-dash": np.where(rng.rand(n) < 0.2, np.nan, rng.normal(size=n)),
+            "c": pd.Categorical(rng.choice(["x", "y", "z"], n)),
+            "d": np.where(rng.rand(n) < 0.2, None, rng.choice(["p", "q"], n)).astype(object),
+            "e": rng.randint(0, 5, n),
+        }
+    )
+    y = ((X["a"] > 0).astype(int) + (X["c"] == "x")).to_numpy()
+    return X, y
+
+
+def _test_rows(X):
+    rows = X.iloc[:40].copy()
+    if "d" in rows.columns:
+        rows["d"] = rows["d"].astype(object)
+        rows.iloc[0, rows.columns.get_loc("d")] = "unseen"
+    rows.iloc[1, 0] = 50.0  # outside the training range: clipped by the MLP
+    return rows
+
+
+def _run(onx, feeds):
+    session = ort.InferenceSession(onx.SerializeToString(), providers=["CPUExecutionProvider"])
+    return session.run(None, feeds)
+
+
+@pytest.mark.parametrize("make", CLASSIFIERS)
+@pytest.mark.parametrize("table", ["numpy", "frame"])
+def test_students_run_in_onnxruntime(mixed, make, table):
+    X, y = mixed
+    if table == "numpy":
+        X = X[["a", "b-with-dash", "e"]]
+    student = make().fit(X, y)
+    rows = _test_rows(X)
+    label, proba = _run(to_onnx(student, X), to_feeds(student, rows))
+    np.testing.assert_allclose(proba, student.predict_proba(rows), atol=1e-5)
+    assert (label == student.predict(rows)).mean() > 0.95  # ties may break otherwise
+    if table == "numpy":  # skl2onnx's own entry point, on an array
+        values = rows.to_numpy()
+        student.fit(X.to_numpy(), y)
+        onx = skl2onnx.to_onnx(student, values[:1].astype(np.float32), options={"zipmap": False})
+        _, proba = _run(onx, {"X": values.astype(np.float32)})
+        np.testing.assert_allclose(proba, student.predict_proba(values), atol=1e-5)
+
+
+@pytest.mark.parametrize("make", REGRESSORS)
+def test_regressors_run_in_onnxruntime(mixed, make):
+    X, _ = mixed
+    y = X["a"].to_numpy() * 3 + (X["c"] == "y")
+    student = make().fit(X, y)
+    rows = _test_rows(X)
+    (values,) = _run(to_onnx(student, X), to_feeds(student, rows))
+    np.testing.assert_allclose(values.ravel(), student.predict(rows), rtol=1e-4, atol=1e-4)
+
+
+def test_distillers_and_pipelines_convert(mixed):
+    X, y = mixed
+    X = X.astype({"d": "category"})
+    teacher = LGBMClassifier(n_estimators=10, verbose=-1).fit(X, y)
+    model = DistilledClassifier(
+        teacher, student=SoftMLPClassifier((8,), max_iter=5), n_samples=1.0, random_state=0
+    ).fit(X, y)
+    label, proba = _run(to_onnx(model, X), to_feeds(model, X))
+    np.testing.assert_allclose(proba, model.predict_proba(X), atol=1e-5)
+    assert label.dtype == np.int64
+
+    numbers = X[["a", "e"]].to_numpy()
+    pipe = make_pipeline(
+        StandardScaler(),
+        DistilledRegressor(
+            LGBMRegressor(n_estimators=10, verbose=-1).fit(numbers, y),
+            student=SoftTreeRegressor(max_depth=4),
+            sampler=None,
+        ),
+    ).fit(numbers)
+    onx = skl2onnx.to_onnx(pipe, numbers[:1].astype(np.float32))
+    (values,) = _run(onx, {"X": numbers.astype(np.float32)})
+    np.testing.assert_allclose(values.ravel(), pipe.predict(numbers), rtol=1e-4, atol=1e-4)
+
+    linear = DistilledClassifier(
+        teacher, student=SoftLogisticRegression(), sampler=None, random_state=0
+    ).fit(X, y)
+    onx = to_onnx(linear, X, options={"zipmap": True})  # a list of {class: probability}
+    label, maps = _run(onx, to_feeds(linear, X.iloc[:3]))
+    np.testing.assert_allclose(
+        [maps[0][c] for c in linear.classes_], linear.predict_proba(X.iloc[:1])[0], atol=1e-5
+    )
+
+
+def test_string_class_labels(mixed):
+    X, y = mixed
+    labels = np.array(["no", "yes", "maybe"])[y]
+    student = SoftLogisticRegression().fit(X, labels)
+    label, _ = _run(to_onnx(student, X), to_feeds(student, X))
+    np.testing.assert_array_equal(label, student.predict(X))
+
+
+def test_what_cannot_be_converted_says_so(mixed):
+    X, y = mixed
+    with pytest.raises(NotFittedError):
+        to_onnx(SoftMLPClassifier(), X)
+    with pytest.raises(NotFittedError):
+        to_onnx(DistilledClassifier(LGBMClassifier()), X)
+    gbm = SoftGBMClassifier(n_estimators=2, n_jobs=1).fit(X[["a", "e"]].to_numpy(), y)
+    with pytest.raises(TypeError, match="no ONNX converter for a SoftGBMClassifier.*joblib"):
+        skl2onnx.to_onnx(gbm, X[["a", "e"]].to_numpy()[:1].astype(np.float32))
+    distiller = DistilledRegressor(Ridge().fit(X[["a"]], y), student=Ridge(), sampler=None).fit(
+        X[["a"]]
+    )
+    with pytest.raises(TypeError, match="ValueRegressorStudent"):
+        to_onnx(distiller, X[["a"]])
+    student = SoftMLPClassifier((4,), max_iter=2).fit(X[["a", "e"]].to_numpy(), y)
+    with pytest.raises(Exception, match="decision_path"):
+        to_onnx(student, options={"decision_path": True})
