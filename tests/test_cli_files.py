@@ -34,6 +34,16 @@ def _distill(files, teacher, data, out, *extra):
 def test_lightgbm_text_teacher_on_csv_with_labels(files, tmp_path):
     out = _distill(files, "lightgbm", "csv", tmp_path, "--target", "label", "--student", "tree")
     assert "the labels no, yes" in out  # a Booster's classes 0..1 named from the target
+    # The deployable numpy-only predictor predicts as the student does.
+    import joblib
+
+    from skdistill.deploy import load
+
+    student = joblib.load(tmp_path / "student.joblib")
+    rows = pd.read_csv(files["csv"]).drop(columns="label").head(50)
+    np.testing.assert_allclose(
+        load(tmp_path / "student.npz").predict_proba(rows), student.predict_proba(rows)
+    )
     assert re.search(r"accuracy\s+[01]\.\d+\s+[01]\.\d+", out), out
     assert "fidelity (agreement)" in out and "single-row latency" in out
 

@@ -188,7 +188,9 @@ def load_student(path, *, trust=False):
 
 
 def save_student(student, out_dir):
-    """Write the student as ``student.skops`` and ``student.joblib``; return the paths.
+    """Write the student as ``student.skops`` and ``student.joblib``, and as the numpy-only
+    predictor ``student.npz`` of :mod:`skdistill.deploy` where it supports the student; return
+    the paths.
 
     The skops file is loaded back with the types this module trusts, so what is written is
     known to load with ``skdistill predict`` and ``skdistill report``.
@@ -203,7 +205,16 @@ def save_student(student, out_dir):
     _load_skops(skops_path, trust=False)
     joblib_path = out_dir / "student.joblib"
     joblib.dump(student, joblib_path)
-    return [skops_path, joblib_path]
+    paths = [skops_path, joblib_path]
+    from ..deploy import export_predictor
+
+    try:  # the numpy-only predictor, for the students it supports (not the GBM ones)
+        predictor = export_predictor(student)
+    except TypeError:
+        return paths
+    predictor_path = out_dir / "student.npz"
+    predictor.save(predictor_path)
+    return paths + [predictor_path]
 
 
 def require_skops():
