@@ -29,7 +29,8 @@ def add_parser(commands):
         help="distil a saved teacher on a table into a small student",
         description="Distil a saved teacher (LightGBM .txt, XGBoost .json/.ubj, .skops, or "
         ".joblib/.pkl with --trust) on a table (CSV or Parquet) into a small student, saved "
-        "to --out as student.skops and student.joblib; prints the report.",
+        "to --out as student.skops, student.joblib and (MLP, tree, linear) the numpy-only "
+        "predictor student.npz; prints the report.",
     )
     from . import _options as o
 
