@@ -29,6 +29,8 @@ from ._checks import (
     standin_outputs,
     warn_if_alpha_unused,
 )
+from ._chunked import build_chunks, check_numeric_table, plan_store
+from ._dask import build_dask_transfer_set, is_dask_collection
 from ._defaults import default_alpha, default_sampler
 from ._holdout import check_holdout, distillation_lost, payoff, split_holdout, warn_no_payoff
 from ._labeling import label_rows, labeling_jobs
@@ -45,7 +47,7 @@ from ._sizing import (
 )
 from ._tables import CHUNK_ROWS, rows_at
 from ._targets import SoftTargets
-from ._transfer import TransferSet, build_transfer_set
+from ._transfer import TransferSet, build_transfer_set, in_container_of
 from ._validation import (
     check_finite,
     check_fitted,
@@ -442,10 +444,17 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
 
         return part(kept), part(held)
 
-    def _build_transfer_set(self, X, y, sample_weight, rng):
-        """Check the inputs, fit the teacher if needed, and label a :class:`TransferSet`."""
+    def _build_transfer_set(self, X, y, sample_weight, rng, store=None, directory=None):
+        """Check the inputs, fit the teacher if needed, and label a :class:`TransferSet`
+        (chunked, in a :class:`~skdistill._store.ChunkStore`, when ``store`` is given)."""
+        if is_dask_collection(X):
+            return build_dask_transfer_set(
+                self, X, y, sample_weight, rng, store=store or "auto", directory=directory
+            )
         adapter, X, y, sample_weight = self._checked_inputs(X, y, sample_weight)
-        sampler = self._plan_transfer_set(X, y, sample_weight, adapter)
+        if store is not None:
+            check_numeric_table(X)
+        sampler = self._plan_transfer_set(X, y, sample_weight, adapter, store=store)
         (X, y, sample_weight), held = self._split_holdout(X, y, sample_weight, rng)
         n_pseudo = self._n_pseudo(sampler, len(X))
         if n_pseudo == 0 and not self.include_original:
@@ -455,6 +464,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         adapter = self._fit_teacher(adapter, X, y, sample_weight)
         teacher_fit_time = time.perf_counter() - tic if fitted_here else 0.0
         y_codes = self._encode_y(y, adapter)
+        if store is not None:  # room on disk is checked before any labeling
+            n_outputs = len(self.classes_) if self._task == "classification" else 1
+            store = plan_store(store, len(X) + n_pseudo, X.shape[1], n_outputs, directory)
         n_held = 0 if held is None else len(held[0])
         kwargs = self._labeling_kwargs(adapter, len(X) + n_held + n_pseudo)
         tic = time.perf_counter()
@@ -462,6 +474,28 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         outputs = self._real_row_outputs(adapter, X, y, sample_weight, fitted_here, kwargs)
         holdout = self._holdout_fields(adapter, held, kwargs)
         times = {"teacher_fit": teacher_fit_time, "labeling": time.perf_counter() - tic}
+        if store is not None:
+            self._check_outputs(outputs)
+            fields = self._fill_store(
+                store, adapter, X, outputs, sampler, n_pseudo, rng, times, kwargs
+            )
+            kwargs["progress"].close()
+            order = fields["order"]
+            return TransferSet(
+                task=self._task,
+                teacher=self.teacher,
+                teacher_adapter=adapter,
+                store=store,
+                y=None if y_codes is None else y_codes[order],
+                classes=getattr(self, "classes_", None),
+                sample_weight=None if sample_weight is None else sample_weight[order],
+                n_real=len(X),
+                sampler=fields["sampler"],
+                n_features_in_=self.n_features_in_,
+                feature_names_in_=getattr(self, "feature_names_in_", None),
+                fit_times=times,
+                **holdout,
+            )
         X_transfer, fitted_sampler, times["sampling"] = X, None, 0.0
         if n_pseudo > 0:
             tic = time.perf_counter()
@@ -500,7 +534,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             **holdout,
         )
 
-    def _plan_transfer_set(self, X, y, sample_weight, adapter):
+    def _plan_transfer_set(self, X, y, sample_weight, adapter, store=None):
         """The sampler, after every check that can be made on all the real rows before the
         teacher labels anything: the alpha in use, the transfer set's memory, and the
         students' acceptance of the input."""
@@ -511,7 +545,8 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         classes = self._classes_before_labeling(adapter, y)
         n_outputs = 1 if classes is None else len(classes)
         n_pseudo = self._n_pseudo(sampler, len(X))  # at most this many, after the hold-out
-        check_memory(X, n_real=len(X), n_pseudo=n_pseudo, n_outputs=n_outputs)
+        if store in (None, "memory"):  # a disk store checks the disk's room instead
+            check_memory(X, n_real=len(X), n_pseudo=n_pseudo, n_outputs=n_outputs)
         if self._task == "classification" and (classes is None or len(classes) < 2):
             return sampler  # fit raises its own error about the classes soon
         self._dry_run_candidates(X, y, sample_weight, classes)
@@ -566,6 +601,30 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             None if sample_weight is None else sample_weight[rows],
         )
 
+    def _fill_store(self, store, adapter, X, outputs, sampler, n_pseudo, rng, times, kwargs):
+        """Store the labeled real rows and draw and label the pseudo rows into ``store``,
+        a chunk at a time; returns the real rows' stored ``order`` and the fitted sampler."""
+        fitted_sampler = None
+        times["sampling"] = 0.0
+        if n_pseudo > 0:
+            tic = time.perf_counter()
+            fitted_sampler = self._fitted_sampler(sampler, X, rng)
+            times["sampling"] = time.perf_counter() - tic
+            self._log(f"sampling and labeling {n_pseudo:,} pseudo rows into a chunked store")
+        order, seconds = build_chunks(
+            store,
+            X,
+            outputs,
+            fitted_sampler,
+            n_pseudo,
+            label=lambda rows: label_rows(adapter, in_container_of(rows, X), **kwargs),
+            chunk_rows=CHUNK_ROWS,
+            random_state=draw_seed(rng),
+        )
+        times["sampling"] += seconds["sampling"]
+        times["labeling"] += seconds["labeling"]
+        return {"order": order, "sampler": fitted_sampler}
+
     def _holdout_fields(self, adapter, held, kwargs):
         """The TransferSet's hold-out fields: rows, label codes, teacher outputs, weights."""
         if held is None:
@@ -610,6 +669,15 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             self.classes_ = transfer.classes
         return transfer
 
+    def _training_data(self, transfer, candidate):
+        """``(X, targets, sample_weight)`` for a candidate; for a chunked transfer set, its
+        :class:`~skdistill._chunked.TrainingChunks` in place of X (and None, None)."""
+        args = (self._temperature(), self._alpha(candidate))
+        if transfer.is_chunked:
+            chunks = transfer.training_chunks(*args, include_original=self.include_original)
+            return chunks, None, None
+        return transfer.targets(*args, include_original=self.include_original)
+
     def _train_students(self, transfer, seed):
         """Train every candidate on the transfer set, choose one, and measure the payoff."""
         names = [describe(c) for c in self._candidates()]
@@ -629,11 +697,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
                 records.append(skipped_record(name))
                 continue
             self._log(f"training the student {type(candidate).__name__} on {len(transfer):,} rows")
-            X_t, targets, weights = transfer.targets(
-                self._temperature(),
-                self._alpha(candidate),
-                include_original=self.include_original,
-            )
+            X_t, targets, weights = self._training_data(transfer, candidate)
             student, record = fit_candidate(
                 candidate, X_t, targets, weights, transfer, name=name, catch=sizing
             )

@@ -13,6 +13,7 @@ import time
 import numpy as np
 from sklearn.base import clone
 
+from ._chunked import TrainingChunks, fit_on
 from ._holdout import holdout_scores
 from .measure import pickled_size, single_row_latency
 from .students import SoftMLPClassifier, SoftMLPRegressor, as_student
@@ -52,7 +53,7 @@ def fit_candidate(student, X, targets, sample_weight, transfer, *, name, catch):
     tic = time.perf_counter()
     try:
         fitted = as_student(clone(student), task=transfer.task)
-        fitted.fit_soft(X, targets, sample_weight=sample_weight)
+        fit_on(fitted, X, targets, sample_weight)
     except Exception as exc:
         if not catch:
             raise
@@ -61,7 +62,10 @@ def fit_candidate(student, X, targets, sample_weight, transfer, *, name, catch):
         return None, record
     record["fit_time"] = time.perf_counter() - tic
     record["size_bytes"] = pickled_size(fitted)
-    rows = transfer.X_holdout if transfer.has_holdout else X
+    if transfer.has_holdout:
+        rows = transfer.X_holdout
+    else:
+        rows = X.chunk(0)[0] if isinstance(X, TrainingChunks) else X
     record["latency_us"] = 1e6 * single_row_latency(
         _predict_function(fitted, transfer.task), rows, n_repeats=_LATENCY_REPEATS
     )

@@ -19,7 +19,7 @@ from ._targets import SoftTargets
 from .samplers import iter_sampler_chunks
 
 
-def _in_container_of(chunk, X):
+def in_container_of(chunk, X):
     """A sampler's rows in X's container: an array for an array, a DataFrame with X's columns
     and dtypes for a DataFrame (a user's sampler may return either)."""
     if not is_dataframe(X):
@@ -88,7 +88,7 @@ def build_transfer_set(X, real_outputs, sampler, n_pseudo, *, label, chunk_rows,
     tic = time.perf_counter()
     for chunk in chunks:
         _check_chunk(chunk, start - n_real, n_pseudo, X.shape[1])
-        chunk = _in_container_of(chunk, X)
+        chunk = in_container_of(chunk, X)
         seconds["sampling"] += time.perf_counter() - tic
 
         tic = time.perf_counter()
@@ -213,6 +213,7 @@ class TransferSet:
         "n_features_in_",
         "feature_names_in_",
         "fit_times",
+        "store",
     )
 
     @classmethod
@@ -233,6 +234,8 @@ class TransferSet:
         n_jobs=None,
         random_state=None,
         verbose=0,
+        store=None,
+        directory=None,
     ):
         """Label a transfer set with the teacher: the one costly step of distillation.
 
@@ -253,6 +256,18 @@ verbose
         holdout : float, default=0.1
             Fraction of the real rows held out (stratified by class when ``y`` is given):
             never sampled around, never trained on; students are scored on them.
+        store : {"auto", "memory", "disk"} or None, default=None
+            None keeps the transfer set whole, in X's own container. Otherwise its rows are
+            drawn, labeled and stored a chunk at a time (65,536 rows) in a compact form:
+            float32 rows (X must be numeric) and float32 teacher outputs, the real rows in a
+            seeded random order. "memory" keeps the chunks in memory, "disk" writes them as
+            ``.npy`` files (checked for room before labeling; deleted with the transfer set),
+            "auto" chooses disk beyond 1 GiB. The MLP students then train chunk by chunk
+            (``fit_chunks``), holding one chunk at a time; other students get the whole
+            set loaded, with a warning. See ``docs/scaling.md``.
+        directory : str or path-like, default=None
+            Where ``store="disk"`` writes its temporary directory; None for the system's
+            temporary directory (``TMPDIR``).
 
         Returns
         -------
@@ -278,10 +293,26 @@ verbose
         )
         distiller._validate_params()
         rng = check_random_state(random_state)
-        return distiller._build_transfer_set(X, y, sample_weight, rng)
+        return distiller._build_transfer_set(
+            X, y, sample_weight, rng, store=store, directory=directory
+        )
 
     def __len__(self):
-        return len(self.outputs)
+        return self.store.n_rows if self.is_chunked else len(self.outputs)
+
+    @property
+    def is_chunked(self):
+        """Whether the rows are kept in a chunked store (built with ``store=``)."""
+        return self.store is not None
+
+    def training_chunks(self, temperature=1.0, alpha=0.0, *, include_original=True):
+        """The students' training rows and targets of a chunked transfer set, a chunk at a
+        time (see :meth:`targets`); what ``fit_chunks`` of the MLP students takes."""
+        from ._chunked import TrainingChunks
+
+        if not self.is_chunked:
+            raise ValueError("This transfer set is not chunked; build it with store=.")
+        return TrainingChunks(self, temperature, alpha, include_original)
 
     def __repr__(self):
         held = 0 if self.X_holdout is None else len(self.X_holdout)
@@ -319,6 +350,9 @@ verbose
         targets : SoftTargets
         sample_weight : ndarray or None
         """
+        if self.is_chunked:
+            chunks = self.training_chunks(temperature, alpha, include_original=include_original)
+            return chunks.materialize()
         start = 0 if include_original else self.n_real
         hard = None
         if self.y is not None and include_original:
@@ -349,7 +383,10 @@ verbose
         """
         if self.y is None:
             raise ValueError("This transfer set has no labels (built without y).")
-        X = take_rows(self.X, 0, self.n_real)
+        if self.is_chunked:
+            X = self.training_chunks().real_rows()
+        else:
+            X = take_rows(self.X, 0, self.n_real)
         if self.task == "classification":
             one_hot = np.eye(len(self.classes))[self.y]
             targets = SoftTargets(probabilities=one_hot, y=self.y, classes=self.classes)
