@@ -117,5 +117,7 @@ class ChunkStore:
         # A pickle carries the rows themselves: the temporary files die with this process.
         state = {k: v for k, v in self.__dict__.items() if k != "_cleanup"}
         state.update(on_disk=False, path=None)
-        state["_chunks"] = [{k: np.array(v) for k, v in self.chunk(i).items()} for i in range(len(self))]
+        state["_chunks"] = [
+            {k: np.array(v) for k, v in self.chunk(i).items()} for i in range(len(self))
+        ]
         return state
