@@ -49,8 +49,10 @@ def _seed(base, *indices):
 
 def _partition_facts(part):
     """Rows, column names and dtypes of one partition (run on the workers)."""
-    if is_dataframe(part):
+    if hasattr(part, "columns"):
         return len(part), list(map(str, part.columns)), [str(d) for d in part.dtypes]
+    if hasattr(part, "dtype") and hasattr(part, "iloc"):  # a Series
+        return len(part), [], [str(part.dtype)]
     part = np.asarray(part)
     return len(part), part.shape[1:], [str(part.dtype)]
 

@@ -1,0 +1,217 @@
+"""fit on Dask collections, on a real distributed.LocalCluster (processes, 2 workers)."""
+
+import os
+import signal
+import sys
+import threading
+import time
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+
+from skdistill import DistilledClassifier, DistilledRegressor, TransferSet
+from skdistill.students import SoftMLPClassifier, SoftTreeClassifier
+
+da = pytest.importorskip("dask.array")
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+cloudpickle = pytest.importorskip("cloudpickle")
+
+# The workers are other processes: they get this module's classes by value.
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+
+class SlowTeacher(LogisticRegression):
+    """A logistic regression that takes a while to answer: labeling lasts long enough for
+    a worker to be killed in the middle of it."""
+
+    def decision_function(self, X):
+        time.sleep(0.15)
+        return super().decision_function(X)
+
+
+def _data(n=600, seed=0):
+    X, y = make_classification(
+        n_samples=n, n_features=6, n_informative=4, n_classes=3, random_state=seed
+    )
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def teacher():
+    X, y = _data()
+    return LogisticRegression(max_iter=500).fit(X, y)
+
+
+def _cluster(n_workers):
+    return distributed.LocalCluster(
+        n_workers=n_workers,
+        processes=True,
+        threads_per_worker=1,
+        dashboard_address=None,
+        worker_dashboard_address=None,
+    )
+
+
+@pytest.fixture(scope="module")
+def client():
+    with _cluster(2) as cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+def _model(teacher, **params):
+    params = {
+        "student": SoftTreeClassifier(max_depth=5),
+        "n_samples": 3.0,
+        "holdout": 0.1,
+        "random_state": 0,
+        **params,
+    }
+    return DistilledClassifier(teacher, **params)
+
+
+def _fit_proba(teacher, X, y, **params):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = _model(teacher, **params).fit(X, y)
+    return model, model.predict_proba(_data()[0])
+
+
+def test_same_result_on_one_and_two_workers(teacher, client):
+    X, y = _data()
+    Xd, yd = da.from_array(X, chunks=(100, -1)), da.from_array(y, chunks=100)
+    student = SoftMLPClassifier(hidden_layer_sizes=(8,), max_iter=5, random_state=0)
+    with client.as_current():
+        _, on_two = _fit_proba(teacher, Xd, yd, student=student)
+    with _cluster(1) as cluster, distributed.Client(cluster, set_as_default=False) as one:
+        assert len(one.nthreads()) == 1
+        with one.as_current():
+            _, on_one = _fit_proba(teacher, Xd, yd, student=student)
+    np.testing.assert_array_equal(on_one, on_two)
+
+
+def test_transfer_set_from_partitions(teacher, client):
+    X, y = _data()
+    Xd, yd = da.from_array(X, chunks=(150, -1)), da.from_array(y, chunks=150)
+    model, _ = _fit_proba(teacher, Xd, yd)
+    # 10% of each 150-row partition is held out: 15 rows each, 135 kept, 3x as many drawn.
+    assert model.n_transfer_samples_ == 4 * 4 * 135
+    assert model.payoff_["n_rows"] == 4 * 15
+    assert model.score(X, y) > 0.7
+
+
+def test_dataframe_input_and_regression(client):
+    pd = pytest.importorskip("pandas")
+    from sklearn.linear_model import Ridge
+
+    X, y = _data()
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    regressor = Ridge().fit(frame, y.astype(float))
+    Xd = dd.from_pandas(frame, npartitions=3)
+    yd = dd.from_pandas(pd.Series(y.astype(float)), npartitions=3)
+    model = DistilledRegressor(
+        regressor, student=Ridge(), n_samples=2.0, holdout=0.0, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(Xd, yd)
+    assert list(model.feature_names_in_) == list(frame.columns)
+    assert model.score(frame, regressor.predict(frame)) > 0.99
+
+
+def test_unknown_chunk_sizes_are_refused_before_labeling(teacher):
+    X, y = _data()
+    Xd = da.from_array(X, chunks=(100, -1))
+    filtered = Xd[Xd[:, 0] > 0]
+    with pytest.raises(ValueError, match="compute_chunk_sizes"):
+        _model(teacher).fit(filtered)
+
+
+def test_partitions_with_other_dtypes_are_refused(teacher):
+    pd = pytest.importorskip("pandas")
+    X, _ = _data()
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    dask = pytest.importorskip("dask")
+    bad = frame.iloc[:100].astype({"f0": "int64"})
+    parts = [dask.delayed(lambda: frame)(), dask.delayed(lambda: bad)()]
+    # As from files written by different jobs: the declared meta says float64 throughout.
+    mixed = dd.from_delayed(parts, meta=frame.iloc[:0], verify_meta=False)
+    teacher_df = LogisticRegression(max_iter=500).fit(frame, _data()[1])
+    with pytest.raises(ValueError, match="Partition 1 of X has columns"):
+        _model(teacher_df).fit(mixed)
+
+
+def test_unpicklable_teacher_is_refused_before_labeling(teacher):
+    from skdistill.teachers import CallableTeacher
+
+    lock = threading.Lock()
+
+    def logits(X):
+        with lock:
+            return teacher.decision_function(X)
+
+    callable_teacher = CallableTeacher(
+        logits, response_method="decision_function", classes=teacher.classes_
+    )
+    X, _ = _data()
+    with pytest.raises(TypeError, match="cannot be pickled"):
+        _model(callable_teacher).fit(da.from_array(X, chunks=(100, -1)))
+
+
+def test_unfitted_teacher_is_refused(client):
+    X, y = _data()
+    with pytest.raises(ValueError, match="fitted teacher"):
+        _model(LogisticRegression()).fit(da.from_array(X, chunks=(100, -1)), y)
+
+
+def test_chunks_of_y_must_match_x(teacher):
+    X, y = _data()
+    Xd, yd = da.from_array(X, chunks=(100, -1)), da.from_array(y, chunks=150)
+    with pytest.raises(ValueError, match="partition y like X"):
+        _model(teacher).fit(Xd, yd)
+
+
+def test_transfer_set_build_takes_dask(teacher, client):
+    X, y = _data()
+    transfer = TransferSet.build(
+        teacher,
+        da.from_array(X, chunks=(200, -1)),
+        y,
+        n_samples=1.0,
+        holdout=0.1,
+        random_state=0,
+        store="disk",
+    )
+    assert transfer.is_chunked and transfer.store.on_disk
+    assert len(transfer) == 2 * 3 * 180
+
+
+def test_a_worker_killed_while_labeling_loses_and_duplicates_nothing(client):
+    X, y = _data(n=400)
+    slow = SlowTeacher(max_iter=500).fit(X, y)
+    Xd, yd = da.from_array(X, chunks=(20, -1)), da.from_array(y, chunks=20)
+    params = {"n_samples": 1.0, "batch_size": 1000}
+    _, clean = _fit_proba(slow, Xd, yd, **params)  # 40 tasks of 0.15 s or more
+
+    pids = client.run(os.getpid)
+    victim = sorted(pids)[0]
+    killed = threading.Event()
+
+    def kill_soon():
+        time.sleep(1.0)
+        os.kill(pids[victim], signal.SIGKILL)
+        killed.set()
+
+    killer = threading.Thread(target=kill_soon)
+    tic = time.perf_counter()
+    killer.start()
+    model, after_kill = _fit_proba(slow, Xd, yd, **params)
+    killer.join()
+    assert killed.is_set() and time.perf_counter() - tic > 1.0  # killed mid-fit
+    client.wait_for_workers(2, timeout=30)
+    assert set(client.run(os.getpid).values()) != set(pids.values())  # a new process
+    assert model.n_transfer_samples_ == 2 * 20 * 18
+    np.testing.assert_array_equal(after_kill, clean)
