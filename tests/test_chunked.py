@@ -1,0 +1,139 @@
+"""Chunked transfer sets (TransferSet.build(store=...)) and training from them."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+
+from skdistill import DistilledClassifier, TransferSet
+from skdistill import _chunked, _distill
+from skdistill._store import ChunkStore, check_room, resolve_store
+from skdistill.students import SoftTreeClassifier
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_classification(
+        n_samples=400, n_features=5, n_informative=3, n_classes=3, random_state=0
+    )
+    return X, y, LogisticRegression(max_iter=500).fit(X, y)
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of 128 rows, so that a small table spans several of them."""
+    monkeypatch.setattr(_distill, "_SAMPLING_CHUNK_ROWS", 128)
+
+
+def _build(data, **params):
+    X, y, teacher = data
+    params = {"n_samples": 2.0, "holdout": 0.1, "random_state": 0, **params}
+    return TransferSet.build(teacher, X, y, **params)
+
+
+@pytest.mark.parametrize("store", ["memory", "disk"])
+def test_chunked_transfer_set_holds_the_same_rows_as_the_whole_one(data, small_chunks, store):
+    whole = _build(data)
+    chunked = _build(data, store=store)
+    assert chunked.is_chunked and chunked.store.on_disk == (store == "disk")
+    assert len(chunked) == len(whole) and chunked.n_real == whole.n_real
+    assert max(chunked.store.sizes) <= 128
+    X_c, t_c, _ = chunked.targets(temperature=2.0, alpha=0.5)
+    X_w, t_w, _ = whole.targets(temperature=2.0, alpha=0.5)
+    assert X_c.dtype == np.float32 and t_c.logits.shape == t_w.logits.shape
+    # The real rows are stored in a seeded random order, with their labels.
+    order = np.lexsort(X_w[: whole.n_real].T)
+    order_c = np.lexsort(X_c[: chunked.n_real].T)
+    np.testing.assert_allclose(X_c[order_c], X_w[order], rtol=1e-6)
+    np.testing.assert_array_equal(t_c.y[: chunked.n_real][order_c], t_w.y[: whole.n_real][order])
+    assert (t_c.y[chunked.n_real :] == -1).all()
+    # The pseudo rows come from the same sampler and seeds, a chunk at a time.
+    assert X_c[chunked.n_real :].shape == X_w[whole.n_real :].shape
+    np.testing.assert_allclose(t_c.logits, np.asarray(t_c.logits, np.float32))
+
+
+def test_training_chunks_hand_out_every_row_once(data, small_chunks):
+    chunked = _build(data, store="memory", sample_weight=np.linspace(1, 2, 400))
+    chunks = chunked.training_chunks(temperature=1.0, alpha=0.3)
+    parts = [chunks.chunk(k) for k in range(len(chunks))]
+    assert sum(len(p[0]) for p in parts) == chunks.n_rows == len(chunked)
+    weights = np.concatenate([p[2] for p in parts])
+    np.testing.assert_allclose(weights[: chunked.n_real], chunked.sample_weight)
+    np.testing.assert_allclose(weights[chunked.n_real :], chunked.sample_weight.mean())
+    pseudo_only = chunked.training_chunks(include_original=False)
+    assert pseudo_only.n_rows == chunked.n_pseudo
+    assert pseudo_only.chunk(0)[1].y is None
+
+
+def test_the_same_random_state_gives_the_same_store(data, small_chunks):
+    a, b = _build(data, store="disk"), _build(data, store="memory")
+    for i in range(len(a.store)):
+        for name in ("X", "outputs"):
+            np.testing.assert_array_equal(a.store.chunk(i)[name], b.store.chunk(i)[name])
+
+
+def test_a_student_without_fit_chunks_gets_the_set_loaded_with_a_warning(data, small_chunks):
+    X, y, teacher = data
+    chunked = _build(data, store="disk")
+    model = DistilledClassifier(teacher, student=SoftTreeClassifier(max_depth=4), random_state=0)
+    with pytest.warns(UserWarning, match="cannot train chunk by chunk"):
+        model.fit(chunked)
+    assert model.score(X, y) > 0.7
+
+
+def test_disk_without_room_fails_before_labeling(data, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    calls = []
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**6, 10**6 - 1000, 1000))
+    X, y, teacher = data
+    monkeypatch.setattr(
+        _distill,
+        "label_rows",
+        lambda *a, **k: calls.append(1) or pytest.fail("labeled before the room check"),
+    )
+    with pytest.raises(OSError, match="needs about .* GB on disk"):
+        _build(data, store="disk")
+    assert calls == []
+
+
+def test_store_checks():
+    assert resolve_store("auto", 10) == "memory"
+    assert resolve_store("auto", 10**12) == "disk"
+    with pytest.raises(ValueError, match="store must be one of"):
+        resolve_store("cloud", 10)
+    with pytest.raises(ValueError, match="does not exist"):
+        check_room(10, "/no/such/directory")
+
+
+def test_non_numeric_tables_are_refused_with_a_store(data):
+    pd = pytest.importorskip("pandas")
+    X, y, teacher = data
+    frame = pd.DataFrame(X, columns=list("abcde")).assign(
+        e=lambda f: (f.e > 0).map({True: "u", False: "v"})
+    )
+    with pytest.raises(ValueError, match="non-numeric columns"):
+        _chunked.check_numeric_table(frame)
+
+
+def test_a_disk_store_cleans_up_and_pickles_its_rows(tmp_path):
+    store = ChunkStore(on_disk=True, directory=tmp_path)
+    store.append(X=np.arange(6, dtype=np.float32).reshape(3, 2))
+    path = store.path
+    assert len(list(tmp_path.iterdir())) == 1
+    copy = pickle.loads(pickle.dumps(store))
+    assert not copy.on_disk
+    np.testing.assert_array_equal(copy.chunk(0)["X"], store.chunk(0)["X"])
+    del store
+    import gc
+
+    gc.collect()
+    assert not (tmp_path / path).exists()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert copy.n_rows == 3
