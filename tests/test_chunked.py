@@ -8,8 +8,7 @@ import pytest
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 
-from skdistill import DistilledClassifier, TransferSet
-from skdistill import _chunked, _distill
+from skdistill import DistilledClassifier, TransferSet, _chunked, _distill
 from skdistill._store import ChunkStore, check_room, resolve_store
 from skdistill.students import SoftTreeClassifier
 
