@@ -182,6 +182,15 @@ class TrainingChunks:
         outputs = np.concatenate([p[1] for p in parts])
         return self._assemble(X, outputs, None, np.concatenate([p[2] for p in parts]))
 
+    def total_weight(self):
+        """The sum of the training rows' weights (their number without sample weights)."""
+        t = self.transfer
+        if t.sample_weight is None:
+            return float(self.n_rows)
+        n_pseudo = self.n_rows - (t.n_real if self.include_original else 0)
+        real = float(t.sample_weight.sum()) if self.include_original else 0.0
+        return real + n_pseudo * self._pseudo_weight
+
     def real_rows(self):
         """The real rows, in their stored order, as one block."""
         n_chunks = int(np.searchsorted(self.starts, self.transfer.n_real))

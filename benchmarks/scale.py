@@ -1,0 +1,365 @@
+"""Scale benchmark: transfer sets of millions of rows from the full covtype table.
+
+Every configuration runs in its own subprocess, so that its peak RSS
+(``resource.getrusage(RUSAGE_SELF).ru_maxrss``) is its own:
+
+- ``baseline``: load the input table and the teacher and label one chunk: the memory that
+  any fit holds anyway (teacher + input), subtracted from the others.
+- ``single``: ``TransferSet.build(..., store=...)`` of N rows in one process, then a
+  ``SoftMLPClassifier((64, 64))`` trained chunk by chunk from it.
+- ``cluster``: the same fit from a Dask array on ``LocalCluster(n_workers=2,
+  threads_per_worker=1, processes=True)``; the client's and each worker's peak RSS.
+- ``overhead``: the per-task overhead of the cluster (empty tasks, and one-row labeling tasks).
+- ``sweep``: peak RSS against the number of pseudo rows (cheaper teacher, one epoch).
+
+Usage::
+
+    python -m benchmarks.scale --rows 1000000 10000000        # everything, results to JSON
+    python -m benchmarks.scale --quick                         # a smoke run on small sizes
+
+Results go to ``benchmarks/results/scale.json`` (``--out``); ``docs/benchmarks.md`` and
+``docs/scaling.md`` report them.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "datasets" / "covtype.csv.gz"
+RESULTS = ROOT / "benchmarks" / "results" / "scale.json"
+SEED = 0
+
+
+def _peak_rss_mb():
+    # Linux reports ru_maxrss in kilobytes.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ------------------------------------------------------------------------------------------
+# Preparation (in the parent): the input table and the teachers, saved for the subprocesses
+
+
+def prepare(work, quick):
+    import joblib
+    import pandas as pd
+    from lightgbm import LGBMClassifier
+
+    work.mkdir(parents=True, exist_ok=True)
+    if (work / "X.npy").exists() and (work / "teacher.joblib").exists():
+        return json.loads((work / "prepared.json").read_text())
+    tic = time.perf_counter()
+    frame = pd.read_csv(DATA)
+    X = frame.iloc[:, :-1].to_numpy(dtype=np.float64)
+    y = np.unique(frame.iloc[:, -1].to_numpy(), return_inverse=True)[1]
+    if quick:
+        X, y = X[:20_000], y[:20_000]
+    np.save(work / "X.npy", X)
+    np.save(work / "y.npy", y)
+    rng = np.random.RandomState(SEED)
+    fit_rows = rng.permutation(len(X))[:100_000]
+    info = {"n_rows": len(X), "n_features": X.shape[1], "teacher_fit_rows": len(fit_rows)}
+    for name, n_trees in (("teacher", 100), ("sweep_teacher", 10)):
+        teacher = LGBMClassifier(
+            n_estimators=n_trees, num_leaves=63, learning_rate=0.1, verbose=-1, random_state=SEED
+        ).fit(X[fit_rows], y[fit_rows])
+        joblib.dump(teacher, work / f"{name}.joblib")
+        info[name] = f"LGBMClassifier(n_estimators={n_trees}, num_leaves=63), fit on 100,000 rows"
+    info["prepare_seconds"] = time.perf_counter() - tic
+    (work / "prepared.json").write_text(json.dumps(info))
+    return info
+
+
+# ------------------------------------------------------------------------------------------
+# The configurations (each in a subprocess)
+
+
+def _load(work, teacher="teacher"):
+    import joblib
+
+    X = np.load(work / "X.npy")
+    y = np.load(work / "y.npy")
+    return X, y, joblib.load(work / f"{teacher}.joblib")
+
+
+def _student(max_iter):
+    from skdistill.students import SoftMLPClassifier
+
+    return SoftMLPClassifier(hidden_layer_sizes=(64, 64), max_iter=max_iter, random_state=SEED)
+
+
+def run_baseline(work, config):
+    from skdistill.teachers import as_teacher
+
+    X, _, teacher = _load(work, config.get("teacher", "teacher"))
+    as_teacher(teacher, task="classification").outputs(X[:65_536])
+    return {"peak_rss_mb": _peak_rss_mb()}
+
+
+def run_single(work, config):
+    import warnings
+
+    from skdistill import DistilledClassifier, TransferSet
+    from skdistill.samplers import Smear
+
+    X, y, teacher = _load(work, config.get("teacher", "teacher"))
+    n_pseudo = config["rows"] - len(X)
+    tic = time.perf_counter()
+    transfer = TransferSet.build(
+        teacher,
+        X,
+        y,
+        sampler=Smear(),
+        n_samples=n_pseudo,
+        holdout=0.0,
+        random_state=SEED,
+        store=config["store"],
+        directory=config.get("directory"),
+    )
+    build = time.perf_counter() - tic
+    rss_after_build = _peak_rss_mb()
+    model = DistilledClassifier(
+        teacher, student=_student(config["max_iter"]), holdout=0.0, random_state=SEED
+    )
+    tic = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(transfer)
+    train = time.perf_counter() - tic
+    student = model.student_
+    return {
+        "rows": len(transfer),
+        "store": "disk" if transfer.store.on_disk else "memory",
+        "store_gb": transfer.store.nbytes / 1e9,
+        "build_seconds": build,
+        "labeling_seconds": transfer.fit_times["labeling"],
+        "sampling_seconds": transfer.fit_times["sampling"],
+        "labeling_rows_per_s": len(transfer) / transfer.fit_times["labeling"],
+        "train_seconds": train,
+        "epochs": student.n_iter_,
+        "seconds_per_epoch": train / max(student.n_iter_, 1),
+        "peak_rss_mb_after_build": rss_after_build,
+        "peak_rss_mb": _peak_rss_mb(),
+        "train_accuracy_first_100k": float(model.score(X[:100_000], y[:100_000])),
+    }
+
+
+def _worker_rss():
+    import resource as r
+
+    return r.getrusage(r.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_cluster(work, config):
+    import warnings
+
+    import dask.array as da
+    from distributed import Client, LocalCluster
+
+    from skdistill import DistilledClassifier
+    from skdistill.samplers import Smear
+
+    X, y, teacher = _load(work, config.get("teacher", "teacher"))
+    n_pseudo = config["rows"] - len(X)
+    chunk = -(-len(X) // config["partitions"])
+    Xd, yd = da.from_array(X, chunks=(chunk, -1)), da.from_array(y, chunks=chunk)
+    with (
+        LocalCluster(
+            n_workers=config["workers"],
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        model = DistilledClassifier(
+            teacher,
+            student=_student(config["max_iter"]),
+            sampler=Smear(),
+            n_samples=n_pseudo,
+            holdout=0.0,
+            random_state=SEED,
+        )
+        tic = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(Xd, yd)
+        wall = time.perf_counter() - tic
+        workers = client.run(_worker_rss)
+    times = model.fit_times_
+    return {
+        "rows": model.n_transfer_samples_,
+        "workers": config["workers"],
+        "partitions": config["partitions"],
+        "fit_seconds": wall,
+        "labeling_seconds": times["labeling"],
+        "labeling_rows_per_s": model.n_transfer_samples_ / times["labeling"],
+        "train_seconds": times["training"],
+        "epochs": model.student_.n_iter_,
+        "client_peak_rss_mb": _peak_rss_mb(),
+        "worker_peak_rss_mb": sorted(workers.values()),
+        "train_accuracy_first_100k": float(model.score(X[:100_000], y[:100_000])),
+    }
+
+
+def _noop(i):
+    return i
+
+
+def _label_rows(adapter, X):
+    return adapter.outputs(X)
+
+
+def run_overhead(work, config):
+    from distributed import Client, LocalCluster
+
+    from skdistill.teachers import as_teacher
+
+    X, _, teacher = _load(work, config.get("teacher", "teacher"))
+    adapter = as_teacher(teacher, task="classification")
+    n = config["tasks"]
+    out = {}
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        client.gather(client.map(_noop, range(10)))  # warm up
+        tic = time.perf_counter()
+        client.gather(client.map(_noop, range(n)))
+        out["noop_task_ms"] = 1e3 * (time.perf_counter() - tic) / n
+        remote = client.scatter(adapter, broadcast=True)
+        rows = [X[i : i + 1] for i in range(n)]
+        client.gather(client.map(_label_rows, [remote] * 10, rows[:10], pure=False))
+        tic = time.perf_counter()
+        client.gather(client.map(_label_rows, [remote] * n, rows, pure=False))
+        out["one_row_labeling_task_ms"] = 1e3 * (time.perf_counter() - tic) / n
+    tic = time.perf_counter()
+    for r in rows:
+        adapter.outputs(r)
+    out["one_row_labeling_in_process_ms"] = 1e3 * (time.perf_counter() - tic) / n
+    out["tasks"] = n
+    return out
+
+
+RUNNERS = {
+    "baseline": run_baseline,
+    "single": run_single,
+    "cluster": run_cluster,
+    "overhead": run_overhead,
+}
+
+
+# ------------------------------------------------------------------------------------------
+# The driver
+
+
+def _subprocess(work, config, timeout):
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.scale",
+        "--work",
+        str(work),
+        "--run",
+        json.dumps(config),
+    ]
+    tic = time.perf_counter()
+    try:
+        proc = subprocess.run(
+            cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return {**config, "error": f"timed out after {timeout} s"}
+    if proc.returncode != 0:
+        return {**config, "error": proc.stderr.strip().splitlines()[-1:]}
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    return {**config, **result, "process_seconds": time.perf_counter() - tic}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--sweep", type=int, nargs="*", default=[1_000_000, 2_000_000, 4_000_000])
+    parser.add_argument("--only", nargs="*", default=None, help="kinds to run")
+    parser.add_argument("--max-iter", type=int, default=3)
+    parser.add_argument("--partitions", type=int, default=8)
+    parser.add_argument("--timeout", type=float, default=3600)
+    parser.add_argument(
+        "--work", type=Path, default=Path(tempfile.gettempdir()) / "skdistill-scale"
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--run", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.run:
+        config = json.loads(args.run)
+        print(json.dumps(RUNNERS[config["kind"]](args.work, config)))
+        return
+    if args.quick:
+        args.rows, args.sweep, args.partitions = [50_000], [30_000, 60_000], 4
+    info = prepare(args.work, args.quick)
+    configs = [{"kind": "baseline"}, {"kind": "baseline", "teacher": "sweep_teacher"}]
+    for rows in args.rows:
+        configs.append({"kind": "single", "rows": rows, "store": "auto", "max_iter": args.max_iter})
+        configs.append(
+            {
+                "kind": "cluster",
+                "rows": rows,
+                "workers": 2,
+                "partitions": args.partitions,
+                "max_iter": args.max_iter,
+            }
+        )
+    configs += [
+        {
+            "kind": "single",
+            "rows": rows,
+            "store": "disk",
+            "max_iter": 1,
+            "teacher": "sweep_teacher",
+            "sweep": True,
+        }
+        for rows in args.sweep
+    ]
+    configs.append({"kind": "overhead", "tasks": 200})
+    if args.only:
+        configs = [
+            c
+            for c in configs
+            if c["kind"] in args.only or ("sweep" in args.only and c.get("sweep"))
+        ]
+    results = {"prepared": info, "machine": {"cpus": os.cpu_count()}, "runs": []}
+    if args.out.exists():
+        results["runs"] = json.loads(args.out.read_text()).get("runs", [])
+    for config in configs:
+        print("running", config, flush=True)
+        result = _subprocess(args.work, config, args.timeout)
+        print(json.dumps(result), flush=True)
+        results["runs"] = [r for r in results["runs"] if _key(r) != _key(config)] + [result]
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=1))
+
+
+def _key(config):
+    return json.dumps(
+        {
+            k: config.get(k)
+            for k in ("kind", "rows", "store", "teacher", "workers", "sweep", "tasks")
+        },
+        sort_keys=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
