@@ -40,8 +40,25 @@ SEED = 0
 
 
 def _peak_rss_mb():
-    # Linux reports ru_maxrss in kilobytes.
+    """Peak resident memory of this process in MB: ``ru_maxrss`` (kilobytes on Linux).
+
+    Linux carries ``ru_maxrss`` over from the parent through fork and exec, so the driver
+    stays small (it only starts subprocesses; even the data is prepared in one) and the
+    per-mm high-water mark ``VmHWM`` of ``/proc/self/status``, which starts afresh at exec,
+    is recorded beside it where it exists.
+    """
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _vm_hwm_mb():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
 
 
 # ------------------------------------------------------------------------------------------
@@ -96,12 +113,16 @@ def _student(max_iter):
     return SoftMLPClassifier(hidden_layer_sizes=(64, 64), max_iter=max_iter, random_state=SEED)
 
 
+def run_prepare(work, config):
+    return prepare(work, config["quick"])
+
+
 def run_baseline(work, config):
     from skdistill.teachers import as_teacher
 
     X, _, teacher = _load(work, config.get("teacher", "teacher"))
     as_teacher(teacher, task="classification").outputs(X[:65_536])
-    return {"peak_rss_mb": _peak_rss_mb()}
+    return {}
 
 
 def run_single(work, config):
@@ -125,7 +146,7 @@ def run_single(work, config):
         directory=config.get("directory"),
     )
     build = time.perf_counter() - tic
-    rss_after_build = _peak_rss_mb()
+    rss_after_build = _vm_hwm_mb() or _peak_rss_mb()
     model = DistilledClassifier(
         teacher, student=_student(config["max_iter"]), holdout=0.0, random_state=SEED
     )
@@ -146,16 +167,14 @@ def run_single(work, config):
         "train_seconds": train,
         "epochs": student.n_iter_,
         "seconds_per_epoch": train / max(student.n_iter_, 1),
-        "peak_rss_mb_after_build": rss_after_build,
+        "vm_hwm_mb_after_build": rss_after_build,
         "peak_rss_mb": _peak_rss_mb(),
         "train_accuracy_first_100k": float(model.score(X[:100_000], y[:100_000])),
     }
 
 
 def _worker_rss():
-    import resource as r
-
-    return r.getrusage(r.RUSAGE_SELF).ru_maxrss / 1024
+    return {"vm_hwm_mb": _vm_hwm_mb(), "peak_rss_mb": _peak_rss_mb()}
 
 
 def run_cluster(work, config):
@@ -205,7 +224,9 @@ def run_cluster(work, config):
         "train_seconds": times["training"],
         "epochs": model.student_.n_iter_,
         "client_peak_rss_mb": _peak_rss_mb(),
-        "worker_peak_rss_mb": sorted(workers.values()),
+        "client_vm_hwm_mb": _vm_hwm_mb(),
+        "worker_vm_hwm_mb": [w["vm_hwm_mb"] for w in workers.values()],
+        "worker_peak_rss_mb": [w["peak_rss_mb"] for w in workers.values()],
         "train_accuracy_first_100k": float(model.score(X[:100_000], y[:100_000])),
     }
 
@@ -252,6 +273,7 @@ def run_overhead(work, config):
 
 
 RUNNERS = {
+    "prepare": run_prepare,
     "baseline": run_baseline,
     "single": run_single,
     "cluster": run_cluster,
@@ -304,11 +326,14 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.run:
         config = json.loads(args.run)
-        print(json.dumps(RUNNERS[config["kind"]](args.work, config)))
+        result = RUNNERS[config["kind"]](args.work, config)
+        result.setdefault("peak_rss_mb", _peak_rss_mb())
+        result.setdefault("vm_hwm_mb", _vm_hwm_mb())
+        print(json.dumps(result))
         return
     if args.quick:
         args.rows, args.sweep, args.partitions = [50_000], [30_000, 60_000], 4
-    info = prepare(args.work, args.quick)
+    info = _subprocess(args.work, {"kind": "prepare", "quick": args.quick}, args.timeout)
     configs = [{"kind": "baseline"}, {"kind": "baseline", "teacher": "sweep_teacher"}]
     for rows in args.rows:
         configs.append({"kind": "single", "rows": rows, "store": "auto", "max_iter": args.max_iter})
