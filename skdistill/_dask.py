@@ -208,7 +208,16 @@ class _ClientRunner:
         self.window = max(2, _WINDOW_PER_THREAD * n_threads)
 
     def partitions(self, parts):
-        return [None if p is None else self.client.compute(p) for p in parts]
+        lazy = [i for i, p in enumerate(parts) if hasattr(p, "__dask_graph__")]
+        if not lazy:
+            return parts  # None, or in-memory slices sent with their tasks
+        # One graph for all: a Dask array made with from_array holds the whole array, which
+        # is then sent once rather than once per partition.
+        futures = self.client.compute([parts[i] for i in lazy])
+        parts = list(parts)
+        for i, future in zip(lazy, futures, strict=True):
+            parts[i] = future
+        return parts
 
     def submit(self, fn, *args, **kwargs):
         return self.client.submit(fn, *args, pure=False, **kwargs)
