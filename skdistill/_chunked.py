@@ -213,9 +213,8 @@ def fit_on(student, X, targets, sample_weight):
     if hasattr(student, "fit_chunks"):
         return student.fit_chunks(X)
     warnings.warn(
-        f"{type(student).__name__} cannot train chunk by chunk, so the whole transfer set "
-        f"({X.n_rows:,} rows) is loaded into memory for it. The MLP students "
-        "(SoftMLPClassifier, SoftMLPRegressor) train from a chunked transfer set directly.",
+        f"{type(student).__name__} cannot train chunk by chunk (it has no fit_chunks), so "
+        f"the whole transfer set ({X.n_rows:,} rows) is loaded into memory for it.",
         UserWarning,
         stacklevel=3,
     )
