@@ -262,9 +262,9 @@ verbose
             float32 rows (X must be numeric) and float32 teacher outputs, the real rows in a
             seeded random order. "memory" keeps the chunks in memory, "disk" writes them as
             ``.npy`` files (checked for room before labeling; deleted with the transfer set),
-            "auto" chooses disk beyond 1 GiB. Students with ``fit_chunks`` then train chunk
-            by chunk, holding one chunk at a time; others get the whole set loaded, with a
-            warning.
+            "auto" chooses disk beyond 1 GiB. Students with ``fit_chunks`` (the MLPs and
+            ``SoftLogisticRegression``) then train chunk by chunk, holding one chunk at a
+            time; others get the whole set loaded, with a warning. See ``docs/scaling.md``.
         directory : str or path-like, default=None
             Where ``store="disk"`` writes its temporary directory; None for the system's
             temporary directory (``TMPDIR``).

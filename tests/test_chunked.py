@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from skdistill import DistilledClassifier, TransferSet, _chunked, _distill
@@ -136,3 +137,76 @@ def test_a_disk_store_cleans_up_and_pickles_its_rows(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert copy.n_rows == 3
+
+
+@pytest.fixture
+def never_materialized(monkeypatch):
+    def refuse(self):
+        pytest.fail("the whole transfer set was materialized")
+
+    monkeypatch.setattr(_chunked.TrainingChunks, "materialize", refuse)
+
+
+@pytest.mark.parametrize("store", ["memory", "disk"])
+def test_mlp_trains_chunk_by_chunk(data, small_chunks, never_materialized, store):
+    from skdistill.students import SoftMLPClassifier
+
+    X, y, teacher = data
+    chunked = _build(data, store=store, holdout=0.0)
+    student = SoftMLPClassifier((16,), max_iter=30, random_state=0)
+
+    def fit():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)  # no fallback to the whole set
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return DistilledClassifier(teacher, student=student, random_state=0).fit(chunked)
+
+    first, second = fit(), fit()
+    np.testing.assert_array_equal(first.predict_proba(X), second.predict_proba(X))
+    assert (first.predict(X) == teacher.predict(X)).mean() > 0.85
+    assert len(first.student_.validation_loss_curve_) == first.student_.n_iter_
+
+
+def test_mlp_regressor_and_weights_chunk_by_chunk(small_chunks, never_materialized):
+    from sklearn.datasets import make_regression
+    from sklearn.linear_model import Ridge
+
+    from skdistill import DistilledRegressor
+    from skdistill.students import SoftMLPRegressor
+
+    X, y = make_regression(n_samples=300, n_features=4, noise=1.0, random_state=0)
+    teacher = Ridge().fit(X, 1000 * y)
+    transfer = TransferSet.build(
+        teacher,
+        X,
+        1000 * y,
+        sample_weight=np.linspace(0.5, 1.5, 300),
+        n_samples=2.0,
+        holdout=0.0,
+        random_state=0,
+        store="memory",
+    )
+    student = SoftMLPRegressor((16,), max_iter=200, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = DistilledRegressor(teacher, student=student, alpha=0.5, random_state=0)
+        model.fit(transfer)
+    assert model.score(X, teacher.predict(X)) > 0.9
+
+
+def test_linear_student_trains_chunk_by_chunk_like_on_the_whole_set(
+    data, small_chunks, never_materialized
+):
+    from skdistill.students import SoftLogisticRegression
+
+    X, y, teacher = data
+    chunked = _build(data, store="disk", holdout=0.0)
+    model = DistilledClassifier(teacher, student=SoftLogisticRegression(), random_state=0)
+    model.fit(chunked)
+    chunks = chunked.training_chunks()
+    rows = np.concatenate([chunks.chunk(k)[0] for k in range(len(chunks))])
+    logits = np.concatenate([chunks.chunk(k)[1].logits for k in range(len(chunks))])
+    from skdistill import SoftTargets
+
+    whole = SoftLogisticRegression().fit_soft(rows, SoftTargets(logits=logits))
+    np.testing.assert_allclose(model.predict_proba(X), whole.predict_proba(X), atol=1e-4)

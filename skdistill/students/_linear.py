@@ -5,12 +5,13 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.optimize import minimize
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval
 from threadpoolctl import threadpool_limits
 
 from ._base import SoftClassifierMixin
+from ._chunks import ENCODER_ROWS
 from ._loss import kd_loss, softmax_rows
 from ._preprocess import check_input, check_weights, encode, fit_preprocessor
 
@@ -111,20 +112,75 @@ class SoftLogisticRegression(SoftClassifierMixin, BaseEstimator):
         Xt, _ = fit_preprocessor(self, X, "linear", targets.n_samples)
         w = check_weights(sample_weight, Xt)
         w = np.ones(len(Xt)) if w is None else w
-        n_features, n_classes = Xt.shape[1], targets.n_classes
-        n_cols = 1 if n_classes == 2 else n_classes
-        P_T, T = targets.proba(), float(targets.temperature)
-        l2 = 1.0 / (self.C * w.sum())
-        weights = w / w.sum()
+        P_T = targets.proba()
         y = None if targets.y is None else np.asarray(targets.y)
+        weights = w / w.sum()
+
+        def loss_terms(W, b):
+            return linear_kd_loss(
+                W, b, Xt, P_T, y, weights, 0.0, temperature=targets.temperature, alpha=targets.alpha
+            )
+
+        return self._solve(loss_terms, Xt.shape[1], targets, w.sum())
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_chunks(self, chunks):
+        """Train on a chunked transfer set, holding one chunk of it in memory at a time.
+
+        Every evaluation of the loss and its gradient by L-BFGS is one pass over the chunks
+        (each encoded as it is read), so memory stays at one chunk while time grows with the
+        passes. The input encoding is fitted on about 100,000 rows sampled across the chunks.
+
+        Parameters
+        ----------
+        chunks : TrainingChunks
+            ``TransferSet.training_chunks(temperature, alpha)`` of a transfer set built with
+            ``store=``; the distillers pass it when fitted on such a transfer set.
+
+        Returns
+        -------
+        self
+        """
+        X_sample, targets, _ = chunks.sample(ENCODER_ROWS, np.random.RandomState(0))
+        n_features = fit_preprocessor(self, X_sample, "linear")[0].shape[1]
+        total_weight = chunks.total_weight()
+
+        def loss_terms(W, b):
+            loss, grad_W, grad_b = 0.0, np.zeros_like(W), np.zeros_like(b)
+            for k in range(len(chunks)):
+                X, part, w = chunks.chunk(k)
+                Xt = np.asarray(self.preprocessor_.transform(X), dtype=np.float64)
+                w = np.full(len(Xt), 1.0 / total_weight) if w is None else w / total_weight
+                terms = linear_kd_loss(
+                    W,
+                    b,
+                    Xt,
+                    part.proba(),
+                    part.y,
+                    w,
+                    0.0,
+                    temperature=part.temperature,
+                    alpha=part.alpha,
+                )
+                loss, grad_W, grad_b = loss + terms[0], grad_W + terms[1], grad_b + terms[2]
+            return loss, grad_W, grad_b
+
+        return self._solve(loss_terms, n_features, targets, total_weight)
+
+    def _solve(self, loss_terms, n_features, targets, total_weight):
+        """Minimise ``loss_terms(W, b)`` (the weighted mean loss and its gradients) plus the
+        L2 penalty with L-BFGS, and set the fitted attributes."""
+        n_classes = targets.n_classes
+        n_cols = 1 if n_classes == 2 else n_classes
+        l2 = 1.0 / (self.C * total_weight)
         n_W = n_features * n_cols
 
         def fun(theta):
             W = theta[:n_W].reshape(n_features, n_cols)
             b = theta[n_W:] if self.fit_intercept else np.zeros(n_cols)
-            loss, gW, gb = linear_kd_loss(
-                W, b, Xt, P_T, y, weights, l2, temperature=T, alpha=targets.alpha
-            )
+            loss, gW, gb = loss_terms(W, b)
+            loss += 0.5 * l2 * float(np.sum(W * W))
+            gW = gW + l2 * W
             grad = np.concatenate([gW.ravel(), gb]) if self.fit_intercept else gW.ravel()
             return loss, grad
 
@@ -138,7 +194,7 @@ class SoftLogisticRegression(SoftClassifierMixin, BaseEstimator):
                 f"SoftLogisticRegression did not converge in max_iter={self.max_iter} "
                 "iterations; increase max_iter, or decrease C.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         self.coef_ = result.x[:n_W].reshape(n_features, n_cols).T.copy()
         self.intercept_ = result.x[n_W:].copy() if self.fit_intercept else np.zeros(n_cols)

@@ -27,6 +27,7 @@ from .._tables import CHUNK_ROWS
 from .._targets import SoftTargets, one_hot
 from ._activations import ACTIVATIONS, DERIVATIVES
 from ._base import SoftClassifierMixin, SoftRegressorMixin, targets_from_y
+from ._chunks import ENCODER_ROWS, ChunkedBatches
 from ._loss import LOSSES, softmax_rows
 from ._optim import AdamOptimizer
 from ._preprocess import (
@@ -222,32 +223,41 @@ class _BaseSoftMLP(BaseEstimator):
         return self
 
     def _train(self, X, soft, hard, sample_weight, targets, rng, incremental):
-        """The epoch loop: one pass over shuffled mini-batches per epoch, the loss to watch,
-        and the stopping rule (with the step schedule of the optimizer) to end it."""
-        loss_fn = LOSSES[self._loss_name]
+        """Train on in-memory arrays: hold out the validation rows for early stopping, shuffle
+        the rest into mini-batches, and run the epoch loop."""
         loss_kwargs = {"temperature": float(targets.temperature), "alpha": float(targets.alpha)}
         if hard is not None and loss_kwargs["alpha"] == 0:
             hard = None
-        theta, self.coefs_, self.intercepts_ = _pack(self.coefs_, self.intercepts_)
-
-        early_stopping = self.early_stopping and not incremental
-        train, val_set = (X, soft, hard, sample_weight), None
-        if early_stopping:
+        train, validate = (X, soft, hard, sample_weight), None
+        if self.early_stopping and not incremental:
             train, val_set = self._split_for_early_stopping(train, rng)
+
+            def validate(loss_fn, loss_kwargs):
+                X_val, soft_val, hard_val, w_val = val_set
+                return loss_fn(self._forward(X_val), soft_val, hard_val, w_val, **loss_kwargs)[0]
+
         batches = _ShuffledBatches(*train, self._effective_batch_size(len(train[0])))
+        self._run_epochs(batches, validate, loss_kwargs, rng, incremental)
+
+    def _run_epochs(self, batches, validate, loss_kwargs, rng, incremental):
+        """The epoch loop: one pass over ``batches`` (in memory or chunked) per epoch, the
+        loss to watch (``validate(loss_fn, loss_kwargs)`` with early stopping), and the
+        stopping rule (with the step schedule of the optimizer) to end it."""
+        loss_fn = LOSSES[self._loss_name]
+        theta, self.coefs_, self.intercepts_ = _pack(self.coefs_, self.intercepts_)
         self.batch_size_ = batches.batch_size
         if not incremental or not hasattr(self, "_optimizer"):
             self._optimizer = self._new_optimizer(theta.size, batches.batch_size)
         step = _BatchStep(self, theta, batches.batch_size, loss_fn, loss_kwargs)
         stopping = _StoppingRule(self.tol, self.n_iter_no_change)
+        early_stopping = validate is not None
         best_theta, converged = None, False
         for _ in range(1 if incremental else self.max_iter):
             tic = time.perf_counter()
             current = self._run_epoch(batches, step, rng)
             message = f"Epoch {self.n_iter_}, loss = {current:.6f}"
             if early_stopping:
-                X_val, soft_val, hard_val, w_val = val_set
-                current, _ = loss_fn(self._forward(X_val), soft_val, hard_val, w_val, **loss_kwargs)
+                current = validate(loss_fn, loss_kwargs)
                 self.validation_loss_curve_.append(current)
                 message += f", validation loss = {current:.6f}"
             if self.verbose:
@@ -274,8 +284,48 @@ class _BaseSoftMLP(BaseEstimator):
                 f"{self.max_iter}) was reached before the loss stopped improving. Raise "
                 "max_iter, or raise tol / lower n_iter_no_change to stop earlier.",
                 ConvergenceWarning,
-                stacklevel=6,
+                stacklevel=7,
             )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_chunks(self, chunks):
+        """Train on a chunked transfer set, holding one chunk of it in memory at a time.
+
+        Each epoch visits the chunks in a new random order and shuffles each chunk's rows into
+        mini-batches; ``validation_fraction`` of every chunk's rows (drawn once) are held out
+        for early stopping. The input encoding and the target scale are fitted on
+        about 100,000 rows sampled across the chunks. Always starts from new weights
+        (``warm_start`` does not apply).
+
+        Parameters
+        ----------
+        chunks : TrainingChunks
+            ``TransferSet.training_chunks(temperature, alpha)`` of a transfer set built with
+            ``store=``; the distillers pass it when fitted on such a transfer set.
+
+        Returns
+        -------
+        self
+        """
+        rng = self._rng = check_random_state(self.random_state)
+        X_sample, targets, _ = chunks.sample(ENCODER_ROWS, rng)
+        X_sample = check_student_X(self, X_sample, reset=True)
+        self.preprocessor_ = make_student_preprocessor(X_sample, "dense")[0]
+        n_in = self.preprocessor_.fit_transform(X_sample).shape[1]
+        self._init_targets(targets)
+        self._initialize(n_in, self._encode_targets(targets)[0].shape[1], rng)
+        fraction = self.validation_fraction if self.early_stopping else None
+        batches = ChunkedBatches(self, chunks, fraction, rng)
+        loss_kwargs = {"temperature": float(chunks.temperature), "alpha": float(chunks.alpha)}
+        with threadpool_limits(limits=1, user_api="blas"):
+            self._run_epochs(
+                batches,
+                batches.validation_loss if self.early_stopping else None,
+                loss_kwargs,
+                rng,
+                incremental=False,
+            )
+        return self
 
     def _split_for_early_stopping(self, arrays, rng):
         """``(train arrays, validation arrays)`` of ``(X, soft, hard, sample_weight)``; the
