@@ -468,7 +468,9 @@ SIZING_LINK = (
     "Student sizing (every MLP size and tree depth distilled and trained directly, against "
     "single-row latency and size, with the teacher and the compiled teacher, and the size "
     "the default ladder chooses) is in [benchmarks_sizing.md](benchmarks_sizing.md), "
-    "from `python -m benchmarks.sizing`."
+    "from `python -m benchmarks.sizing`. Scale (transfer sets of millions of rows from the "
+    "full covtype table, peak memory, one process against a Dask cluster) is in "
+    "[benchmarks_scale.md](benchmarks_scale.md), from `python -m benchmarks.scale`."
 )
 
 
