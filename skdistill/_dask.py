@@ -268,7 +268,8 @@ def build_dask_transfer_set(distiller, X, y, sample_weight, rng, *, store, direc
     import time
 
     from ._chunked import plan_store
-    from ._distill import _SAMPLING_CHUNK_ROWS, _seed_from
+    from ._random import draw_seed
+    from ._tables import CHUNK_ROWS
 
     adapter, parts, lengths, y_parts, w_parts = _checked(distiller, X, y, sample_weight)
     sampler = distiller._sampler()
@@ -277,7 +278,7 @@ def build_dask_transfer_set(distiller, X, y, sample_weight, rng, *, store, direc
     n_pseudo = distiller._n_pseudo(sampler, sum(n_kept))
     n_outputs = len(distiller.classes_) if distiller._task == "classification" else 1
     store = plan_store(store, sum(n_kept) + n_pseudo, X.shape[1], n_outputs, directory)
-    base = _seed_from(rng)
+    base = draw_seed(rng)
     runner = runner_for(adapter)
     parts = runner.partitions(parts)
     y_parts, w_parts = runner.partitions(y_parts), runner.partitions(w_parts)
@@ -300,7 +301,7 @@ def build_dask_transfer_set(distiller, X, y, sample_weight, rng, *, store, direc
         )
         for i in range(len(parts))
     ]
-    fields = _store_real_rows(store, run_in_order(runner, real), _SAMPLING_CHUNK_ROWS)
+    fields = _store_real_rows(store, run_in_order(runner, real), CHUNK_ROWS)
     counts = _pseudo_counts(n_pseudo, n_kept) if n_pseudo else [0] * len(parts)
     meta = dask_meta(X)
     calls = []
@@ -309,13 +310,13 @@ def build_dask_transfer_set(distiller, X, y, sample_weight, rng, *, store, direc
             continue
         seeds = {"holdout": _seed(base, i, 0), "sampler": _seed(base, i, 1)}
         fitted = runner.submit(_fit_sampler, parts[i], sampler, holdout=holdout, seeds=seeds)
-        for k, start in enumerate(range(0, count, _SAMPLING_CHUNK_ROWS)):
+        for k, start in enumerate(range(0, count, CHUNK_ROWS)):
             calls.append(
                 (
                     _draw_and_label,
                     (fitted, runner.teacher, meta),
                     {
-                        "n_rows": min(_SAMPLING_CHUNK_ROWS, count - start),
+                        "n_rows": min(CHUNK_ROWS, count - start),
                         "seed": _seed(base, i, 2, k),
                         "batch_size": distiller.batch_size,
                     },

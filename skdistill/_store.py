@@ -65,7 +65,7 @@ class ChunkStore:
     >>> store = ChunkStore(on_disk=True)
     >>> store.append(X=np.zeros((3, 2), np.float32))
     >>> store.append(X=np.ones((2, 2), np.float32))
-    >>> len(store), store.n_rows, store.chunk(1)["X"].sum()
+    >>> len(store), store.n_rows, float(store.chunk(1)["X"].sum())
     (2, 5, 4.0)
     """
 

@@ -25,7 +25,7 @@ def data():
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Chunks of 128 rows, so that a small table spans several of them."""
-    monkeypatch.setattr(_distill, "_SAMPLING_CHUNK_ROWS", 128)
+    monkeypatch.setattr(_distill, "CHUNK_ROWS", 128)
 
 
 def _build(data, **params):
