@@ -13,8 +13,9 @@ import warnings
 import numpy as np
 
 from ._store import ChunkStore, check_room, resolve_store
-from ._tables import is_dataframe, numeric_values, rows_at
+from ._tables import rows_at
 from ._targets import SoftTargets
+from ._validation import is_dataframe, numeric_values
 from .samplers import iter_sampler_chunks
 
 _DTYPE = np.float32

@@ -21,8 +21,9 @@ import numpy as np
 from sklearn.base import clone
 
 from ._labeling import label_rows
-from ._tables import is_dataframe, numeric_values, rows_at
+from ._tables import rows_at
 from ._transfer import in_container_of
+from ._validation import is_dataframe, numeric_values
 from .samplers import iter_sampler_chunks
 
 _DTYPE = np.float32
@@ -363,6 +364,10 @@ def _checked(distiller, X, y, sample_weight):
         raise ValueError(f"X must be 2-D (rows by columns); this Dask collection is {X.ndim}-D.")
     meta = dask_meta(X)
     validate_data(distiller, meta, reset=True, skip_check_array=True)
+    from ._validation import numeric_columns, remember_columns
+
+    remember_columns(distiller)
+    distiller._numeric_columns = numeric_columns(meta) if is_dataframe(meta) else None
     if adapter.n_features_in_ is not None and X.shape[1] != adapter.n_features_in_:
         raise ValueError(
             f"X has {X.shape[1]} features, but the teacher was fitted on "
