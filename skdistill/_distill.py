@@ -482,57 +482,64 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             kwargs["progress"].close()
             order = fields["order"]
             return TransferSet(
-                task=self._task,
-                teacher=self.teacher,
-                teacher_adapter=adapter,
                 store=store,
                 y=None if y_codes is None else y_codes[order],
-                classes=getattr(self, "classes_", None),
                 sample_weight=None if sample_weight is None else sample_weight[order],
-                n_real=len(X),
                 sampler=fields["sampler"],
-                n_features_in_=self.n_features_in_,
-                feature_names_in_=getattr(self, "feature_names_in_", None),
-                fit_times=times,
-                **holdout,
+                **self._transfer_set_fields(adapter, len(X), times, holdout),
             )
-        X_transfer, fitted_sampler, times["sampling"] = X, None, 0.0
-        if n_pseudo > 0:
-            tic = time.perf_counter()
-            fitted_sampler = self._fitted_sampler(sampler, X, rng)
-            times["sampling"] = time.perf_counter() - tic
-            self._log(f"sampling and labeling {n_pseudo:,} pseudo rows around {len(X):,} rows")
-            X_transfer, outputs, seconds = build_transfer_set(
-                X,
-                outputs,
-                fitted_sampler,
-                n_pseudo,
-                label=lambda rows, out=None: label_rows(adapter, rows, out=out, **kwargs),
-                # Drawn in chunks of a fixed size, not batch_size (which only sets the
-                # labeling chunks): the same random_state gives the same rows.
-                chunk_rows=CHUNK_ROWS,
-                random_state=draw_seed(rng),
-            )
-            times["sampling"] += seconds["sampling"]
-            times["labeling"] += seconds["labeling"]
+        X_transfer, outputs, fitted_sampler = self._label_pseudo_rows(
+            adapter, X, outputs, sampler, n_pseudo, rng, times, kwargs
+        )
         kwargs["progress"].close()
         self._check_outputs(outputs)
         return TransferSet(
-            task=self._task,
-            teacher=self.teacher,
-            teacher_adapter=adapter,
             X=X_transfer,
             outputs=outputs,
             y=y_codes,
-            classes=getattr(self, "classes_", None),
             sample_weight=sample_weight,
-            n_real=len(X),
             sampler=fitted_sampler,
-            n_features_in_=self.n_features_in_,
-            feature_names_in_=getattr(self, "feature_names_in_", None),
-            fit_times=times,
-            **holdout,
+            **self._transfer_set_fields(adapter, len(X), times, holdout),
         )
+
+    def _transfer_set_fields(self, adapter, n_real, times, holdout):
+        """The fields every TransferSet this distiller builds shares, stored or in memory."""
+        return {
+            "task": self._task,
+            "teacher": self.teacher,
+            "teacher_adapter": adapter,
+            "classes": getattr(self, "classes_", None),
+            "n_real": n_real,
+            "n_features_in_": self.n_features_in_,
+            "feature_names_in_": getattr(self, "feature_names_in_", None),
+            "fit_times": times,
+            **holdout,
+        }
+
+    def _label_pseudo_rows(self, adapter, X, outputs, sampler, n_pseudo, rng, times, kwargs):
+        """(rows, outputs, fitted sampler) of the in-memory transfer set: the real rows and
+        ``n_pseudo`` pseudo rows drawn and labeled chunk by chunk (``times`` is updated)."""
+        times["sampling"] = 0.0
+        if n_pseudo == 0:
+            return X, outputs, None
+        tic = time.perf_counter()
+        fitted_sampler = self._fitted_sampler(sampler, X, rng)
+        times["sampling"] = time.perf_counter() - tic
+        self._log(f"sampling and labeling {n_pseudo:,} pseudo rows around {len(X):,} rows")
+        X_transfer, outputs, seconds = build_transfer_set(
+            X,
+            outputs,
+            fitted_sampler,
+            n_pseudo,
+            label=lambda rows, out=None: label_rows(adapter, rows, out=out, **kwargs),
+            # Drawn in chunks of a fixed size, not batch_size (which only sets the labeling
+            # chunks): the same random_state gives the same rows.
+            chunk_rows=CHUNK_ROWS,
+            random_state=draw_seed(rng),
+        )
+        times["sampling"] += seconds["sampling"]
+        times["labeling"] += seconds["labeling"]
+        return X_transfer, outputs, fitted_sampler
 
     def _plan_transfer_set(self, X, y, sample_weight, adapter, store=None):
         """The sampler, after every check that can be made on all the real rows before the
