@@ -5,10 +5,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.exceptions import NotFittedError
+from student_helpers import EXPORTABLE_CLASSIFIERS, EXPORTABLE_REGRESSORS, mixed_table
 
 from skdistill import DistilledClassifier, DistilledRegressor
 from skdistill.deploy import Predictor, export_predictor, load
@@ -16,39 +16,19 @@ from skdistill.students import (
     SoftGBMClassifier,
     SoftLogisticRegression,
     SoftMLPClassifier,
-    SoftMLPRegressor,
     SoftTreeClassifier,
     SoftTreeRegressor,
 )
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
-CLASSIFIERS = [
-    lambda: SoftMLPClassifier((16, 8), max_iter=10, random_state=0),
-    lambda: SoftMLPClassifier((8,), activation="tanh", max_iter=10, random_state=0),
-    lambda: SoftLogisticRegression(),
-    lambda: SoftTreeClassifier(max_depth=5, random_state=0),
-    lambda: SoftTreeClassifier(max_depth=5, target="logits", random_state=0),
-]
-REGRESSORS = [
-    lambda: SoftMLPRegressor((8,), max_iter=10, random_state=0),
-    lambda: SoftTreeRegressor(max_depth=5, random_state=0),
-]
+CLASSIFIERS = EXPORTABLE_CLASSIFIERS
+REGRESSORS = EXPORTABLE_REGRESSORS
 
 
 @pytest.fixture(scope="module")
 def mixed():
-    rng = np.random.RandomState(0)
-    n = 300
-    X = pd.DataFrame(
-        {
-            "a": rng.normal(size=n),
-            "b": np.where(rng.rand(n) < 0.2, np.nan, rng.normal(size=n)),
-            "c": pd.Categorical(rng.choice(["x", "y", "z"], n)),
-            "d": np.where(rng.rand(n) < 0.2, None, rng.choice(["p", "q"], n)).astype(object),
-            "e": rng.randint(0, 5, n),
-        }
-    )
+    X = mixed_table(300)
     y = ((X["a"] > 0).astype(int) + (X["c"] == "x")).to_numpy()
     return X, y
 

@@ -1,21 +1,19 @@
 """ONNX export: the exported graphs run in onnxruntime and give the estimators' answers."""
 
 import numpy as np
-import pandas as pd
 import pytest
 from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from student_helpers import EXPORTABLE_CLASSIFIERS, EXPORTABLE_REGRESSORS, mixed_table
 
 from skdistill import DistilledClassifier, DistilledRegressor
 from skdistill.students import (
     SoftGBMClassifier,
     SoftLogisticRegression,
     SoftMLPClassifier,
-    SoftMLPRegressor,
-    SoftTreeClassifier,
     SoftTreeRegressor,
 )
 
@@ -25,33 +23,14 @@ from skdistill.onnx import to_feeds, to_onnx  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
-CLASSIFIERS = [
-    lambda: SoftMLPClassifier((16, 8), max_iter=10, random_state=0),
-    lambda: SoftMLPClassifier((8,), activation="tanh", max_iter=10, random_state=0),
-    lambda: SoftLogisticRegression(),
-    lambda: SoftTreeClassifier(max_depth=5, random_state=0),
-    lambda: SoftTreeClassifier(max_depth=5, target="logits", random_state=0),
-]
-REGRESSORS = [
-    lambda: SoftMLPRegressor((8,), max_iter=10, random_state=0),
-    lambda: SoftTreeRegressor(max_depth=5, random_state=0),
-]
+CLASSIFIERS = EXPORTABLE_CLASSIFIERS
+REGRESSORS = EXPORTABLE_REGRESSORS
 
 
 @pytest.fixture(scope="module")
 def mixed():
     """Numbers with NaN, a category column and a string column with missing values."""
-    rng = np.random.RandomState(0)
-    n = 300
-    X = pd.DataFrame(
-        {
-            "a": rng.normal(size=n),
-            "b-with-dash": np.where(rng.rand(n) < 0.2, np.nan, rng.normal(size=n)),
-            "c": pd.Categorical(rng.choice(["x", "y", "z"], n)),
-            "d": np.where(rng.rand(n) < 0.2, None, rng.choice(["p", "q"], n)).astype(object),
-            "e": rng.randint(0, 5, n),
-        }
-    )
+    X = mixed_table(300, nan_column="b-with-dash")
     y = ((X["a"] > 0).astype(int) + (X["c"] == "x")).to_numpy()
     return X, y
 

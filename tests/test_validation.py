@@ -6,6 +6,7 @@ import pytest
 from lightgbm import LGBMClassifier
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
+from student_helpers import mixed_table
 
 from skdistill import DistilledClassifier, DistilledRegressor
 from skdistill._validation import check_dense_table, check_table, is_dataframe, numeric_values
@@ -31,17 +32,7 @@ STUDENTS = [
 @pytest.fixture(scope="module")
 def mixed():
     """A table with numbers, NaN, a category column and a string column with missing values."""
-    rng = np.random.RandomState(0)
-    n = 200
-    X = pd.DataFrame(
-        {
-            "a": rng.normal(size=n),
-            "b": np.where(rng.rand(n) < 0.2, np.nan, rng.normal(size=n)),
-            "c": pd.Categorical(rng.choice(["x", "y", "z"], n)),
-            "d": np.where(rng.rand(n) < 0.2, None, rng.choice(["p", "q"], n)).astype(object),
-            "e": rng.randint(0, 5, n),
-        }
-    )
+    X = mixed_table(200)
     y = ((X["a"] > 0) ^ (X["c"] == "x")).astype(int).to_numpy()
     return X, y
 
