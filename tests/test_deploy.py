@@ -8,12 +8,15 @@ import numpy as np
 import pytest
 from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import Ridge
 from student_helpers import EXPORTABLE_CLASSIFIERS, EXPORTABLE_REGRESSORS, mixed_table
 
 from skdistill import DistilledClassifier, DistilledRegressor
 from skdistill.deploy import Predictor, export_predictor, load
 from skdistill.students import (
+    LogitRegressorStudent,
     SoftGBMClassifier,
+    SoftGBMRegressor,
     SoftLogisticRegression,
     SoftMLPClassifier,
     SoftTreeClassifier,
@@ -79,6 +82,35 @@ def test_regressor_predictor_matches_student(mixed, make, tmp_path):
     assert load(tmp_path / "model.npz").predict(rows).shape == (len(rows),)
 
 
+@pytest.mark.parametrize("backend", ["lightgbm", "xgboost"])
+@pytest.mark.parametrize("task", ["binary", "multiclass", "regression", "two outputs"])
+def test_gbm_predictor_matches_student(mixed, backend, task, tmp_path):
+    """The ensemble kernel routes NaN, categories (unseen ones too) and thresholds like the
+    library: LightGBM to float64 rounding, XGBoost (float32 sums) to float32 rounding."""
+    X, y = mixed
+    params = dict(n_estimators=15, min_child_samples=5, backend=backend, n_jobs=1, random_state=0)
+    if task in ("binary", "multiclass"):
+        student = SoftGBMClassifier(**params).fit(X, y % 2 if task == "binary" else y)
+        answer = student.predict_proba
+    else:
+        target = X["a"].to_numpy() * 3 + (X["c"] == "y") + np.nan_to_num(X["b"])
+        target = target if task == "regression" else np.column_stack([target, -target])
+        student = SoftGBMRegressor(**params).fit(X, target)
+        answer = student.predict
+    predictor = export_predictor(student)
+    assert len(predictor.arrays["gbm_cat_member"]) > 0  # categorical splits are exercised
+    rows = _rows(X)
+    rows.iloc[2, rows.columns.get_loc("c")] = None  # a missing category
+    tolerance = {"rtol": 1e-12, "atol": 1e-14} if backend == "lightgbm" else {"atol": 1e-5}
+    method = predictor.predict_proba if task in ("binary", "multiclass") else predictor.predict
+    np.testing.assert_allclose(method(rows), answer(rows), **tolerance)
+    np.testing.assert_array_equal(predictor.predict(rows).shape, student.predict(rows).shape)
+    predictor.save(tmp_path / "gbm.npz")
+    loaded = load(tmp_path / "gbm.npz")
+    one = {k: v[0] for k, v in rows.iloc[[2]].to_dict("list").items()}
+    np.testing.assert_allclose(loaded.predict(one), student.predict(rows.iloc[[2]]), **tolerance)
+
+
 def test_distiller_predictor_and_sizes(mixed, tmp_path):
     X, y = mixed
     X = X.astype({"d": "category"})
@@ -126,9 +158,9 @@ def test_export_errors(mixed):
         export_predictor(SoftMLPClassifier())
     with pytest.raises(NotFittedError):
         export_predictor(DistilledClassifier(LGBMClassifier()))
-    gbm = SoftGBMClassifier(n_estimators=2, n_jobs=1).fit(X[["a", "e"]], y)
-    with pytest.raises(TypeError, match="ONNX"):
-        export_predictor(gbm)
+    adapter = LogitRegressorStudent(Ridge()).fit(X[["a", "e"]], y)
+    with pytest.raises(TypeError, match="LogitRegressorStudent.*ONNX"):
+        export_predictor(adapter)
 
 
 def test_runtime_imports_numpy_alone(tmp_path):

@@ -5,6 +5,8 @@ import numpy as np
 from .._distill import _BaseDistiller
 from .._validation import check_fitted
 from ..students import (
+    SoftGBMClassifier,
+    SoftGBMRegressor,
     SoftLogisticRegression,
     SoftMLPClassifier,
     SoftMLPRegressor,
@@ -12,6 +14,7 @@ from ..students import (
     SoftTreeRegressor,
 )
 from ..students._preprocess import FrameEncoder, NumericTableEncoder
+from ._boosters import gbm_arrays
 from ._runtime import FORMAT_VERSION, Predictor
 
 _STUDENTS = (
@@ -20,6 +23,8 @@ _STUDENTS = (
     SoftLogisticRegression,
     SoftTreeClassifier,
     SoftTreeRegressor,
+    SoftGBMClassifier,
+    SoftGBMRegressor,
 )
 
 
@@ -29,14 +34,16 @@ def export_predictor(model):
     Parameters
     ----------
     model : DistilledClassifier, DistilledRegressor or student
-        Fitted. The student must be one of skdistill's MLP, linear or tree students; for the
-        GBM students and the adapters use :func:`skdistill.onnx.to_onnx` or the student itself.
+        Fitted. The student must be one of skdistill's MLP, linear, tree or GBM students
+        (LightGBM or XGBoost backend); for the adapters use :func:`skdistill.onnx.to_onnx`
+        or the student itself.
 
     Returns
     -------
     Predictor
-        ``predict`` / ``predict_proba`` give the model's answers (to float64 rounding) from
-        the student's encoder statistics and weights alone: no training rows, no optimizer
+        ``predict`` / ``predict_proba`` give the model's answers (to float64 rounding; to
+        float32 rounding for an XGBoost GBM, which sums in float32) from the student's
+        encoder statistics and weights (or trees) alone: no training rows, no optimizer
         state, no teacher. ``save(path)`` writes it as an ``.npz``; ``skdistill.deploy.load``
         reads it back with numpy alone.
 
@@ -142,6 +149,10 @@ def _encoder(model):
 def _model(model, arrays):
     """Metadata of the model part; its arrays go into ``arrays``."""
     is_classifier = hasattr(model, "classes_")
+    if isinstance(model, SoftGBMClassifier | SoftGBMRegressor):
+        meta, gbm = gbm_arrays(model)
+        arrays.update(gbm)
+        return meta
     if isinstance(model, SoftMLPClassifier | SoftMLPRegressor):
         for i, (W, b) in enumerate(zip(model.coefs_, model.intercepts_, strict=True)):
             arrays[f"coef_{i}"], arrays[f"intercept_{i}"] = W.copy(), b.copy()

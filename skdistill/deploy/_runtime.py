@@ -3,7 +3,8 @@
 This module imports numpy alone, so a service can run a distilled model without scikit-learn,
 scipy, pandas or LightGBM: install numpy, copy this one file, and ``load`` the ``.npz`` written
 by :meth:`Predictor.save`. It is written by :func:`skdistill.deploy.export_predictor` and
-predicts what the student (and its distiller) predicts, to float64 rounding.
+predicts what the student (and its distiller) predicts, to float64 rounding (float32 for an
+XGBoost GBM student: XGBoost sums its trees in float32).
 
 Input: a 2-D numeric array (a student fitted on an array), a pandas DataFrame with the fitted
 columns in the fitted order, or, for one row, a mapping ``{column: value}`` (any order).
@@ -229,6 +230,8 @@ class Predictor:
             return Z @ a["coef"].T + a["intercept"]
         if kind == "tree":
             return a["value"][_tree_leaves(a, Z)]
+        if kind == "gbm":
+            return _ensemble_raw(a, Z, self.meta)
         raise ValueError(f"Unknown model kind {kind!r} in the predictor's metadata.")
 
     def _outputs(self, X):
@@ -255,6 +258,12 @@ class Predictor:
             return _softmax(np.column_stack([np.zeros(len(out)), out[:, 0]]))
         if how == "sharpen":
             return _sharpen(out, self.meta["temperature"])
+        if how in ("gbm_binary", "gbm_softmax"):  # softmax(T * margins), as the GBM student
+            z = self.meta["temperature"] * (out + self.arrays["gbm_init"])
+            if how == "gbm_softmax":
+                return _softmax(z)
+            p = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            return np.column_stack([1.0 - p, p])
         raise ValueError(f"Unknown output {how!r} in the predictor's metadata.")
 
     def predict(self, X):
@@ -351,4 +360,60 @@ def _tree_leaves(a, Z):
         go_left = np.where(np.isnan(x), nan_left[at].astype(bool), x <= threshold[at])
         node[active] = np.where(go_left, left[at], right[at])
         active = active[left[node[active]] >= 0]
+    return node
+
+
+_LIGHTGBM_ZERO = 1e-35  # LightGBM's kZeroThreshold: |x| below it counts as zero
+_ENSEMBLE_ROWS = 2048  # rows per block: bounds the (rows x trees) work arrays
+
+
+def _ensemble_raw(a, X, meta):
+    """Margins of a tree ensemble (see ``skdistill/deploy/_boosters.py`` for the arrays):
+    each output's leaf values summed, plus its base margin."""
+    if meta["float32_input"]:  # XGBoost compares float32 values
+        X = X.astype(np.float32).astype(np.float64)
+    n_trees = len(a["gbm_roots"])
+    out = np.empty((len(X), a["gbm_groups"].shape[1]))
+    for start in range(0, len(X), _ENSEMBLE_ROWS):
+        block = np.ascontiguousarray(X[start : start + _ENSEMBLE_ROWS])
+        leaves = _ensemble_leaves(a, block).reshape(len(block), n_trees)
+        out[start : start + len(block)] = a["gbm_value"][leaves] @ a["gbm_groups"]
+    return out + a["gbm_base"]
+
+
+def _ensemble_leaves(a, X):
+    """The leaf each row reaches in each tree, flat (row-major over rows x trees). The
+    (row, tree) pairs still at a split step down together, as in ``_tree_leaves``."""
+    feature, threshold = a["gbm_feature"], a["gbm_threshold"]
+    left, right = a["gbm_left"], a["gbm_right"]
+    is_leaf = left == np.arange(len(left))
+    nan_left = a["gbm_nan_left"].astype(bool)
+    zero_missing = a["gbm_zero_missing"].astype(bool)
+    cat, member, other_left = a["gbm_cat"], a["gbm_cat_member"], a["gbm_other_left"].astype(bool)
+    has_zero, has_cat = bool(zero_missing.any()), len(member) > 0
+    n_trees, values = len(a["gbm_roots"]), X.ravel()
+    node = np.tile(a["gbm_roots"].astype(np.intp), len(X))
+    offset = np.repeat(np.arange(len(X)) * X.shape[1], n_trees)  # row starts in ``values``
+    active = np.flatnonzero(~is_leaf[node])
+    while len(active):
+        at = node[active]
+        v = values[offset[active] + feature[at]]
+        go_left = v <= threshold[at]
+        nan = np.isnan(v)
+        if nan.any():
+            go_left[nan] = nan_left[at[nan]]
+        if has_zero:
+            zero = zero_missing[at] & (np.abs(v) <= _LIGHTGBM_ZERO)
+            go_left[zero] = a["gbm_zero_left"][at[zero]].astype(bool)
+        if has_cat:
+            split = np.flatnonzero(cat[at] >= 0)
+            if len(split):
+                nodes, x = at[split], v[split]
+                valid = (x >= 0) & (x < member.shape[1])  # False for NaN
+                code = np.where(valid, x, 0).astype(np.intp)
+                listed = valid & member[cat[nodes], code].astype(bool)
+                side = np.where(listed, ~other_left[nodes], other_left[nodes])
+                go_left[split] = np.where(np.isnan(x), nan_left[nodes], side)
+        node[active] = np.where(go_left, left[at], right[at])
+        active = active[~is_leaf[node[active]]]
     return node
