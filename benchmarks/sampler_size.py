@@ -14,6 +14,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -61,7 +62,9 @@ def main(argv=None):
     parser.add_argument("--multiples", nargs="+", type=float, default=[4, 10, 20])
     parser.add_argument("--sizes", nargs="+", default=["64x64", "256x256"])
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, help="results JSON (default: benchmarks/results/)")
     args = parser.parse_args(argv)
+    out = args.out or ROOT / "benchmarks" / "results" / f"sampler_size_{args.dataset}.json"
     split = load_split(args.dataset, max_train=args.max_train, max_test=args.max_test)
     task = split.spec.task
     teacher, info = fit_teacher("lightgbm", split, args.seed, max_trees=args.max_trees)
@@ -107,8 +110,7 @@ def main(argv=None):
                 rows.append(row)
                 _log(str(row))
                 result["rows"] = rows
-                path = ROOT / "benchmarks" / "results" / f"sampler_size_{args.dataset}.json"
-                path.write_text(json.dumps(result, indent=1))
+                out.write_text(json.dumps(result, indent=1))
     print("| sampler | n_samples | student | direct | distilled | gap closed |")
     print("|---|---|---|---|---|---|")
     for r in rows:

@@ -6,6 +6,11 @@ Run from the repository root::
     python -m benchmarks.sizing --quick          # CI-sized: 2 small tables (a few minutes)
     python -m benchmarks.sizing --quick --datasets all
     python -m benchmarks.sizing                  # the visible tables at their benchmark sizes
+    python -m benchmarks.sizing --seeds 0 1 2    # with seed noise (hours on 2 cores)
+
+Seeds can run in parallel processes (``--seeds 0 --out s0.json`` and ``--seeds 1 --out
+s1.json``), then ``python -m benchmarks.sizing_report s0.json s1.json docs/benchmarks_sizing.md``
+merges them into one report.
 
 For each data set and seed: a LightGBM teacher (early-stopped on 15% of train, as in
 :mod:`benchmarks.run`) and its tl2cgen-compiled version; one :class:`skdistill.TransferSet` per
@@ -214,7 +219,6 @@ def run_dataset(name, seed, plan):
         students.append(row)
     result["transfer_sets"] = {k: v[1] for k, v in transfers.items()}
     result["students"] = students
-    result["chosen_index"], result["default_trains"] = default_choice(students)
     return result
 
 

@@ -1,10 +1,16 @@
 """The markdown report of :mod:`benchmarks.sizing`: tables, plots and the issue's targets.
 
-``python -m benchmarks.sizing_report RESULTS.json DOC.md`` re-renders a report from results.
+``python -m benchmarks.sizing_report RESULTS.json [MORE.json ...] DOC.md`` re-renders a report
+from results; several files (e.g. one per seed, run in parallel processes) are merged cell by cell.
+
+With several seeds, scores are seed means, and "seed noise" is the standard deviation over seeds
+of the distilled-minus-direct difference of a student (a cell is worse than direct only when its
+mean difference is below minus two such deviations).
 """
 
 import json
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -50,27 +56,77 @@ def _machine(env):
     return text
 
 
-def summary_rows(cells):
-    """One row per cell: the default's chosen student against direct and the teacher."""
-    rows = []
+def by_dataset(cells):
+    """The cells grouped by data set, in first-seen order."""
+    groups = defaultdict(list)
     for cell in cells:
-        chosen = cell["students"][cell["chosen_index"]]
-        teacher = cell["teacher"]["score"]
+        groups[cell["dataset"]].append(cell)
+    return dict(groups)
+
+
+def chosen_student(cell):
+    """The default ladder's choice for a cell, recomputed from its single-size fits (so a change
+    of the climbing rule re-renders without re-running)."""
+    from .sizing import default_choice
+
+    index, trained = default_choice(cell["students"])
+    return cell["students"][index], trained
+
+
+def summary_rows(cells):
+    """One row per data set: the default's chosen student (seed means) against direct and the
+    teacher."""
+    rows = []
+    for name, group in by_dataset(cells).items():
+        picks = [chosen_student(c) for c in group]
+        teacher = float(np.mean([c["teacher"]["score"] for c in group]))
+        direct = float(np.mean([s["direct"] for s, _ in picks]))
+        distilled = float(np.mean([s["distilled"] for s, _ in picks]))
+        ratios = [
+            c["teacher"]["size_bytes"] / s["size_bytes"]
+            for c, (s, _) in zip(group, picks, strict=True)
+        ]
         rows.append(
             {
-                "dataset": cell["dataset"],
-                "seed": cell["seed"],
-                "metric": "accuracy" if cell["task"] == "classification" else "R²",
+                "dataset": name,
+                "seeds": [c["seed"] for c in group],
+                "metric": "accuracy" if group[0]["task"] == "classification" else "R²",
                 "teacher": teacher,
-                "direct": chosen["direct"],
-                "distilled": chosen["distilled"],
-                "gap_closed": _gap(teacher, chosen["direct"], chosen["distilled"]),
-                "chosen": f"MLP {chosen['label']} ({cell.get('default_trains', '?')} trained)",
-                "size": chosen["size_bytes"],
-                "ratio": cell["teacher"]["size_bytes"] / chosen["size_bytes"],
+                "direct": direct,
+                "distilled": distilled,
+                "gap_closed": _gap(teacher, direct, distilled),
+                "chosen": ", ".join(f"MLP {s['label']} ({n} trained)" for s, n in picks),
+                "size": float(np.mean([s["size_bytes"] for s, _ in picks])),
+                "ratio": float(min(ratios)),
             }
         )
     return rows
+
+
+def student_cells(cells):
+    """Per (data set, student): seed-mean teacher, direct, distilled, and the seed noise of the
+    distilled-minus-direct difference (NaN with one seed)."""
+    out = []
+    for name, group in by_dataset(cells).items():
+        teacher = float(np.mean([c["teacher"]["score"] for c in group]))
+        for i, s in enumerate(group[0]["students"]):
+            direct = np.array([c["students"][i]["direct"] for c in group])
+            distilled = np.array([c["students"][i]["distilled"] for c in group])
+            diff = distilled - direct
+            out.append(
+                {
+                    "dataset": name,
+                    "kind": s["kind"],
+                    "label": s["label"],
+                    "teacher": teacher,
+                    "direct": float(direct.mean()),
+                    "distilled": float(distilled.mean()),
+                    "delta": float(diff.mean()),
+                    "noise": float(diff.std(ddof=1)) if len(group) > 1 else float("nan"),
+                    "gap_closed": _gap(teacher, direct.mean(), distilled.mean()),
+                }
+            )
+    return out
 
 
 def evaluate_targets(cells):
@@ -78,13 +134,14 @@ def evaluate_targets(cells):
     gaps = np.array([r["gap_closed"] for r in rows], dtype=float)
     median = float(np.nanmedian(gaps)) if np.isfinite(gaps).any() else float("nan")
     leading = [r for r in rows if r["teacher"] - r["direct"] > TEACHER_LEAD]
-    worse = [
-        (c["dataset"], s["kind"], s["label"], s["distilled"] - s["direct"])
-        for c in cells
-        for s in c["students"]
-        if s["distilled"] < s["direct"]
-    ]
-    n_seeds = len({c["seed"] for c in cells})
+    n_seeds = min(len(r["seeds"]) for r in rows)
+    per_student = student_cells(cells)
+    if n_seeds > 1:
+        worse = [c for c in per_student if c["delta"] < -2 * c["noise"]]
+        rule = f"{n_seeds} seeds: worse = mean difference below minus 2 seed standard deviations"
+    else:
+        worse = [c for c in per_student if c["delta"] < 0]
+        rule = "one seed: seed noise not measured, so every shortfall counts"
     return [
         (
             f"median gap closed (chosen student) >= {TARGET_MEDIAN_GAP:.0%}",
@@ -98,11 +155,9 @@ def evaluate_targets(cells):
         ),
         (
             "distilled never worse than direct (every MLP and tree cell)",
-            f"{len(worse)} of {sum(len(c['students']) for c in cells)} cells worse"
-            + (
-                ""
-                if n_seeds > 1
-                else " (one seed: seed noise not measured, so every shortfall counts)"
+            f"{len(worse)} of {len(per_student)} cells worse ({rule})"
+            + "".join(
+                f"; {c['dataset']} {c['kind']} {c['label']} {c['delta']:+.4f}" for c in worse
             ),
             not worse,
         ),
@@ -112,6 +167,17 @@ def evaluate_targets(cells):
             all(r["ratio"] >= TARGET_SIZE_RATIO for r in rows),
         ),
     ], worse
+
+
+def gap_by_size_table(cells):
+    """Gap closed (seed means) per data set and student size."""
+    per_student = student_cells(cells)
+    labels = list(dict.fromkeys(f"{c['kind']} {c['label']}" for c in per_student))
+    rows = []
+    for name in by_dataset(cells):
+        mine = {f"{c['kind']} {c['label']}": c for c in per_student if c["dataset"] == name}
+        rows.append([name] + [_pct(mine[label]["gap_closed"]) for label in labels])
+    return _table(["data set", *labels], rows)
 
 
 def _plot(cell, img_dir):
@@ -138,7 +204,7 @@ def _plot(cell, img_dir):
         c = t.get("compiled", {})
         if "score" in c:
             ax.plot([c[key]], [c["score"]], "kP", markersize=10, label="compiled teacher")
-        chosen = cell["students"][cell["chosen_index"]]
+        chosen, _ = chosen_student(cell)
         ax.plot([chosen[key]], [chosen["distilled"]], "r*", markersize=14, label="chosen")
         ax.set_xscale("log")
         ax.set_xlabel(xlabel)
@@ -175,8 +241,9 @@ def _cell_text(cell, doc):
         )
     lines.append("")
     rows = []
-    for i, s in enumerate(cell["students"]):
-        mark = " (chosen)" if i == cell["chosen_index"] else ""
+    chosen, _ = chosen_student(cell)
+    for s in cell["students"]:
+        mark = " (chosen)" if s is chosen else ""
         if (s.get("holdout") or {}).get("shipped") == "direct":
             mark += " †"
         rows.append(
@@ -264,15 +331,16 @@ def render(results, doc, results_path=None):
         "",
         f"Plan: train rows capped at {plan['max_train'] or 'all'}, test rows at "
         f"{plan['max_test']}, teacher at {plan['max_teacher_trees']} trees, seeds "
-        f"{plan['seeds']}.",
+        f"{sorted({c['seed'] for c in cells})}.",
         "",
-        "## Summary (the chosen student)",
+        "## Summary (the chosen student, seed means)",
         "",
     ]
     rows = [
         [
             r["dataset"],
             r["metric"],
+            len(r["seeds"]),
             f"{r['teacher']:.4f}",
             f"{r['direct']:.4f}",
             f"{r['distilled']:.4f}",
@@ -288,13 +356,14 @@ def render(results, doc, results_path=None):
             [
                 "data set",
                 "metric",
+                "seeds",
                 "teacher",
                 "direct",
                 "distilled",
                 "gap closed",
-                "chosen",
-                "size",
-                "teacher/student size",
+                "chosen (per seed)",
+                "size (mean)",
+                "teacher/student size (min)",
             ],
             rows,
         )
@@ -306,7 +375,18 @@ def render(results, doc, results_path=None):
             [[t, m, "yes" if ok else "**no**"] for t, m, ok in targets],
         )
     )
-    out += ["", "## Per data set", ""]
+    out += [
+        "",
+        "## Gap closed per student size (seed means)",
+        "",
+        "Every size distilled with the defaults against the same size trained directly; n/a "
+        "where the teacher is no better than the direct student.",
+        "",
+        gap_by_size_table(cells),
+        "",
+        "## Per data set",
+        "",
+    ]
     out += [_cell_text(cell, doc) + "\n" for cell in cells]
     return "\n".join(out)
 
@@ -317,10 +397,23 @@ def write_report(results, doc, results_path=None):
     doc.write_text(render(results, doc, results_path), encoding="utf-8")
 
 
+def merge(paths):
+    """One results dict from several runs (e.g. one per seed): their cells, the first run's plan
+    and environment, the sum of their times."""
+    runs = [json.loads(Path(path).read_text()) for path in paths]
+    merged = dict(runs[0])
+    merged["cells"] = [cell for run in runs for cell in run["cells"]]
+    merged["seconds"] = sum(run.get("seconds", 0) for run in runs)
+    if len(runs) > 1:
+        merged["command"] = "; ".join(run["command"] for run in runs)
+    return merged
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    results_path, doc = Path(argv[0]).resolve(), Path(argv[1])
-    write_report(json.loads(results_path.read_text()), doc, results_path)
+    *results_paths, doc = argv
+    results = merge(results_paths)
+    write_report(results, Path(doc), Path(results_paths[0]).resolve())
     return 0
 
 

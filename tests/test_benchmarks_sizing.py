@@ -1,9 +1,10 @@
 """The sizing benchmark's choice and report, on synthetic results (no data, no training)."""
 
+import json
 import math
 
 from benchmarks.sizing import default_choice
-from benchmarks.sizing_report import evaluate_targets, render
+from benchmarks.sizing_report import evaluate_targets, merge, render
 
 
 def student(kind, label, size, direct, distilled, holdout, shipped="distilled"):
@@ -65,12 +66,11 @@ def test_the_default_choice_climbs_like_the_distiller():
 
 def test_report_and_targets(tmp_path):
     c = cell()
-    c["chosen_index"], c["default_trains"] = default_choice(c["students"])
     targets, worse = evaluate_targets([c])
     median = targets[0]
     assert median[1] == "44%" and not median[2]  # (0.85 - 0.81) / (0.90 - 0.81)
-    assert [w[:3] for w in worse] == [("toy", "tree", "depth 8")]
-    assert math.isclose(worse[0][3], -0.01)
+    assert [(w["dataset"], w["kind"], w["label"]) for w in worse] == [("toy", "tree", "depth 8")]
+    assert math.isclose(worse[0]["delta"], -0.01)
     assert targets[3][1] == "toy 67x" and targets[3][2]
     results = {
         "plan": {
@@ -86,5 +86,37 @@ def test_report_and_targets(tmp_path):
         "cells": [c],
     }
     text = render(results, tmp_path / "doc.md")
-    assert "| toy | accuracy | 0.9000 | 0.8100 | 0.8500 | 44% | MLP 32x32 (3 trained)" in text
+    assert "| toy | accuracy | 1 | 0.9000 | 0.8100 | 0.8500 | 44% | MLP 32x32 (3 trained)" in text
     assert "tree depth 8 †" in text
+
+
+def seeded_cell(seed, tree_distilled):
+    c = cell()
+    c["seed"] = seed
+    c["students"][-1]["distilled"] = tree_distilled
+    return c
+
+
+def test_with_seeds_only_a_shortfall_beyond_two_seed_deviations_counts():
+    # Tree depth 8: direct 0.78 on both seeds; distilled -0.01 and +0.01: mean 0, noise 0.014.
+    within_noise = [seeded_cell(0, 0.77), seeded_cell(1, 0.79)]
+    targets, worse = evaluate_targets(within_noise)
+    assert worse == [] and targets[2][2]
+    assert "2 seeds" in targets[2][1]
+    # -0.03 and -0.02: mean -0.025, noise 0.007: beyond two deviations.
+    beyond = [seeded_cell(0, 0.75), seeded_cell(1, 0.76)]
+    _, worse = evaluate_targets(beyond)
+    assert [(w["kind"], w["label"]) for w in worse] == [("tree", "depth 8")]
+    assert math.isclose(worse[0]["delta"], -0.025)
+
+
+def test_runs_merge_into_one_report(tmp_path):
+    paths = []
+    for seed in (0, 1):
+        run = {"plan": {}, "command": f"run {seed}", "seconds": 30.0, "environment": {}}
+        run["cells"] = [seeded_cell(seed, 0.78)]
+        paths.append(tmp_path / f"s{seed}.json")
+        paths[-1].write_text(json.dumps(run))
+    merged = merge(paths)
+    assert [c["seed"] for c in merged["cells"]] == [0, 1]
+    assert merged["seconds"] == 60.0 and merged["command"] == "run 0; run 1"
