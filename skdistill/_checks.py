@@ -135,6 +135,11 @@ def _size(n_bytes):
         n_bytes /= 1024
 
 
+def whole_set_bytes(X, n_rows, n_outputs):
+    """Bytes of a transfer set of ``n_rows`` rows like X's, held whole (features and outputs)."""
+    return n_rows * _bytes_per_row(X, n_outputs)
+
+
 def check_memory(X, *, n_real, n_pseudo, n_outputs, available=None):
     """Raise a MemoryError before labeling when the transfer set cannot fit in memory.
 
@@ -154,8 +159,8 @@ def check_memory(X, *, n_real, n_pseudo, n_outputs, available=None):
         f"The transfer set would hold {n_rows:,} rows ({n_real:,} real + {n_pseudo:,} pseudo) "
         f"of about {_size(per_row)} each (features and teacher outputs): {_size(needed)}, but "
         f"only {_size(available)} of memory is available. Lower n_samples: n_samples={fits} "
-        "pseudo rows would take about half of it (training needs room too), or distil from a "
-        "sample of X."
+        "pseudo rows would take about half of it (training needs room too), keep it on disk "
+        "chunk by chunk with store='disk' (see docs/scaling.md), or distil from a sample of X."
     )
 
 

@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from ._store import ChunkStore, check_room, resolve_store
+from ._store import ChunkStore, check_room
 from ._tables import rows_at
 from ._targets import SoftTargets
 from ._validation import is_dataframe, numeric_values
@@ -38,12 +38,16 @@ def check_numeric_table(X):
         )
 
 
-def plan_store(store, n_rows, n_features, n_outputs, directory):
-    """The store for ``n_rows`` compact rows: checked for room before any labeling."""
-    n_bytes = n_rows * (n_features + n_outputs) * np.dtype(_DTYPE).itemsize
-    kind = resolve_store(store, n_bytes)
+def compact_bytes(n_rows, n_features, n_outputs):
+    """Bytes of ``n_rows`` rows in a chunked store (float32 rows and outputs)."""
+    return n_rows * (n_features + n_outputs) * np.dtype(_DTYPE).itemsize
+
+
+def plan_store(kind, n_rows, n_features, n_outputs, directory):
+    """A ``"memory"`` or ``"disk"`` store for ``n_rows`` compact rows; a disk store is checked
+    for room before any labeling."""
     if kind == "disk":
-        check_room(n_bytes, directory)
+        check_room(compact_bytes(n_rows, n_features, n_outputs), directory)
     return ChunkStore(on_disk=kind == "disk", directory=directory)
 
 

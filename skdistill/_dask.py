@@ -268,8 +268,9 @@ def build_dask_transfer_set(distiller, X, y, sample_weight, rng, *, store, direc
     """A chunked :class:`TransferSet` labeled partition by partition on the Dask workers."""
     import time
 
-    from ._chunked import plan_store
+    from ._chunked import compact_bytes, plan_store
     from ._random import draw_seed
+    from ._store import resolve_store
     from ._tables import CHUNK_ROWS
 
     adapter, parts, lengths, y_parts, w_parts = _checked(distiller, X, y, sample_weight)
@@ -278,7 +279,9 @@ def build_dask_transfer_set(distiller, X, y, sample_weight, rng, *, store, direc
     n_kept = [n - (math.ceil(holdout * n) if holdout > 0 else 0) for n in lengths]
     n_pseudo = distiller._n_pseudo(sampler, sum(n_kept))
     n_outputs = len(distiller.classes_) if distiller._task == "classification" else 1
-    store = plan_store(store, sum(n_kept) + n_pseudo, X.shape[1], n_outputs, directory)
+    n_rows = sum(n_kept) + n_pseudo
+    kind = resolve_store(store, compact_bytes(n_rows, X.shape[1], n_outputs), whole=False)
+    store = plan_store(kind, n_rows, X.shape[1], n_outputs, directory)
     base = draw_seed(rng)
     runner = runner_for(adapter)
     parts = runner.partitions(parts)

@@ -1,5 +1,6 @@
 """The distillers: scikit-learn meta-estimators that train a small student from a teacher."""
 
+import os
 import time
 from contextlib import contextmanager
 from numbers import Integral, Real
@@ -21,6 +22,7 @@ from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
 from ._checks import (
     DRY_RUN_ROWS,
+    available_memory,
     cheap_clone,
     check_columns_match_teacher,
     check_memory,
@@ -28,6 +30,7 @@ from ._checks import (
     dry_run_student,
     standin_outputs,
     warn_if_alpha_unused,
+    whole_set_bytes,
 )
 from ._chunked import build_chunks, check_numeric_table, plan_store
 from ._dask import build_dask_transfer_set, is_dask_collection
@@ -45,6 +48,7 @@ from ._sizing import (
     skipped_record,
     stop_climbing,
 )
+from ._store import STORES, resolve_store
 from ._tables import CHUNK_ROWS, rows_at
 from ._targets import SoftTargets
 from ._transfer import TransferSet, build_transfer_set, in_container_of
@@ -129,6 +133,8 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         ],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "store": [StrOptions(set(STORES)), None],
+        "directory": [str, os.PathLike, None],
     }
 
     def __init__(
@@ -149,6 +155,8 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        store="auto",
+        directory=None,
     ):
         self.teacher = teacher
         self.student = student
@@ -165,6 +173,8 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.store = store
+        self.directory = directory
 
     def __sklearn_clone__(self):
         # scikit-learn's clone would hand back an unfitted copy of a fitted teacher, and
@@ -444,17 +454,15 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
 
         return part(kept), part(held)
 
-    def _build_transfer_set(self, X, y, sample_weight, rng, store=None, directory=None):
+    def _build_transfer_set(self, X, y, sample_weight, rng):
         """Check the inputs, fit the teacher if needed, and label a :class:`TransferSet`
-        (chunked, in a :class:`~skdistill._store.ChunkStore`, when ``store`` is given)."""
+        (chunked, in a :class:`~skdistill._store.ChunkStore`, when ``store`` says so)."""
         if is_dask_collection(X):
             return build_dask_transfer_set(
-                self, X, y, sample_weight, rng, store=store or "auto", directory=directory
+                self, X, y, sample_weight, rng, store=self.store, directory=self.directory
             )
         adapter, X, y, sample_weight = self._checked_inputs(X, y, sample_weight)
-        if store is not None:
-            check_numeric_table(X)
-        sampler = self._plan_transfer_set(X, y, sample_weight, adapter, store=store)
+        sampler, store = self._plan_transfer_set(X, y, sample_weight, adapter)
         (X, y, sample_weight), held = self._split_holdout(X, y, sample_weight, rng)
         n_pseudo = self._n_pseudo(sampler, len(X))
         if n_pseudo == 0 and not self.include_original:
@@ -466,7 +474,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         y_codes = self._encode_y(y, adapter)
         if store is not None:  # room on disk is checked before any labeling
             n_outputs = len(self.classes_) if self._task == "classification" else 1
-            store = plan_store(store, len(X) + n_pseudo, X.shape[1], n_outputs, directory)
+            store = plan_store(store, len(X) + n_pseudo, X.shape[1], n_outputs, self.directory)
         n_held = 0 if held is None else len(held[0])
         kwargs = self._labeling_kwargs(adapter, len(X) + n_held + n_pseudo)
         tic = time.perf_counter()
@@ -541,8 +549,9 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         times["labeling"] += seconds["labeling"]
         return X_transfer, outputs, fitted_sampler
 
-    def _plan_transfer_set(self, X, y, sample_weight, adapter, store=None):
-        """The sampler, after every check that can be made on all the real rows before the
+    def _plan_transfer_set(self, X, y, sample_weight, adapter):
+        """The sampler and the kind of store (None: the whole set in memory; "memory" or
+        "disk": chunked), after every check that can be made on all the real rows before the
         teacher labels anything: the alpha in use, the transfer set's memory, and the
         students' acceptance of the input."""
         warn_if_alpha_unused(
@@ -552,12 +561,19 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         classes = self._classes_before_labeling(adapter, y)
         n_outputs = 1 if classes is None else len(classes)
         n_pseudo = self._n_pseudo(sampler, len(X))  # at most this many, after the hold-out
-        if store in (None, "memory"):  # a disk store checks the disk's room instead
-            check_memory(X, n_real=len(X), n_pseudo=n_pseudo, n_outputs=n_outputs)
+        available = available_memory()
+        n_bytes = whole_set_bytes(X, len(X) + n_pseudo, n_outputs)
+        store = resolve_store(self.store, n_bytes, available=available)
+        if store is None:  # a chunked store is compact; on disk, the disk's room is checked
+            check_memory(
+                X, n_real=len(X), n_pseudo=n_pseudo, n_outputs=n_outputs, available=available
+            )
+        else:
+            check_numeric_table(X)
         if self._task == "classification" and (classes is None or len(classes) < 2):
-            return sampler  # fit raises its own error about the classes soon
+            return sampler, store  # fit raises its own error about the classes soon
         self._dry_run_candidates(X, y, sample_weight, classes)
-        return sampler
+        return sampler, store
 
     def _dry_run_candidates(self, X, y, sample_weight, classes):
         """A single student that refuses the input raises now; in a ladder, a candidate that
@@ -864,6 +880,21 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         time left, redrawn as a progress bar in a terminal; training) and passes the verbosity
         to a student that has a ``verbose`` parameter left off, so the MLP prints its epochs.
         2 prints a line per labeled chunk.
+    store : {"auto", "memory", "disk"} or None, default="auto"
+        Where the transfer set is kept. None holds it whole in memory, in X's own container.
+        "memory" and "disk" keep it chunked and compact: 65,536 rows at a time, rows and
+        teacher outputs as float32 (the real rows in a seeded random order), in memory or
+        in ``.npy`` files under ``directory`` (checked for room before labeling, deleted
+        when fit ends). Students with ``fit_chunks`` (the MLPs, ``SoftLogisticRegression``)
+        then train chunk by chunk, holding one chunk at a time; others get the set loaded
+        whole, with a warning. "auto" is None when the whole set (rows x (features +
+        outputs)) takes at most 1 GiB and fits in the available memory, "disk" otherwise.
+        "memory" and "disk" give the same students; they differ slightly from None (float32
+        rows, chunk-by-chunk training). A Dask ``X`` is always chunked. See
+        ``docs/scaling.md``.
+    directory : str, path-like or None, default=None
+        Where a disk store makes its temporary directory; None for the system's temporary
+        directory (``TMPDIR``).
 
     Attributes
     ----------
@@ -954,6 +985,8 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        store="auto",
+        directory=None,
     ):
         super().__init__(
             teacher,
@@ -971,6 +1004,8 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
             n_jobs=n_jobs,
             random_state=random_state,
             verbose=verbose,
+            store=store,
+            directory=directory,
         )
         self.temperature = temperature
 
@@ -1111,7 +1146,7 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         Any regressor, or a ladder of them; None sizes a
         :class:`~skdistill.students.SoftMLPRegressor` as in :class:`DistilledClassifier`.
     sampler, n_samples, alpha, include_original, holdout, tolerance, budget, \
-response_method, teacher_cv, batch_size, n_jobs, random_state, verbose
+response_method, teacher_cv, batch_size, n_jobs, random_state, verbose, store, directory
         As in :class:`DistilledClassifier`; ``alpha`` weighs the true ``y`` on real rows.
 
     Attributes

@@ -21,13 +21,23 @@ AUTO_MEMORY_BYTES = 1 << 30
 _DISK_MARGIN = 1.05
 
 
-def resolve_store(store, n_bytes):
-    """``"memory"`` or ``"disk"`` for a transfer set of ``n_bytes`` bytes."""
-    if store not in STORES:
-        raise ValueError(f"store must be one of {STORES}, got {store!r}.")
-    if store != "auto":
-        return store
-    return "memory" if n_bytes <= AUTO_MEMORY_BYTES else "disk"
+def resolve_store(store, n_bytes, *, available=None, whole=True):
+    """Where a transfer set of about ``n_bytes`` goes.
+
+    Returns None (held whole in memory, in X's own container), ``"memory"`` or ``"disk"``
+    (a chunked store). ``"auto"`` is in memory when the set takes at most 1 GiB and fits in
+    the ``available`` memory (when known), on disk otherwise. ``whole=False`` is for input
+    that cannot be held whole (a Dask collection): None then means "auto", and in memory
+    means a chunked store in memory.
+    """
+    if store is not None and store not in STORES:
+        raise ValueError(f"store must be one of {STORES} or None, got {store!r}.")
+    if store == "auto" or (store is None and not whole):
+        fits = n_bytes <= AUTO_MEMORY_BYTES and (available is None or n_bytes <= available)
+        if not fits:
+            return "disk"
+        return None if whole else "memory"
+    return store
 
 
 def check_room(n_bytes, directory):

@@ -234,7 +234,7 @@ class TransferSet:
         n_jobs=None,
         random_state=None,
         verbose=0,
-        store=None,
+        store="auto",
         directory=None,
     ):
         """Label a transfer set with the teacher: the one costly step of distillation.
@@ -256,18 +256,9 @@ verbose
         holdout : float, default=0.1
             Fraction of the real rows held out (stratified by class when ``y`` is given):
             never sampled around, never trained on; students are scored on them.
-        store : {"auto", "memory", "disk"} or None, default=None
-            None keeps the transfer set whole, in X's own container. Otherwise its rows are
-            drawn, labeled and stored a chunk at a time (65,536 rows) in a compact form:
-            float32 rows (X must be numeric) and float32 teacher outputs, the real rows in a
-            seeded random order. "memory" keeps the chunks in memory, "disk" writes them as
-            ``.npy`` files (checked for room before labeling; deleted with the transfer set),
-            "auto" chooses disk beyond 1 GiB. Students with ``fit_chunks`` (the MLPs and
-            ``SoftLogisticRegression``) then train chunk by chunk, holding one chunk at a
-            time; others get the whole set loaded, with a warning. See ``docs/scaling.md``.
-        directory : str or path-like, default=None
-            Where ``store="disk"`` writes its temporary directory; None for the system's
-            temporary directory (``TMPDIR``).
+        store, directory
+            As in :class:`~skdistill.DistilledClassifier`: where the transfer set is kept
+            (``"auto"``, the default: whole in memory up to 1 GiB, chunked on disk beyond).
 
         Returns
         -------
@@ -290,12 +281,12 @@ verbose
             n_jobs=n_jobs,
             random_state=random_state,
             verbose=verbose,
+            store=store,
+            directory=directory,
         )
         distiller._validate_params()
         rng = check_random_state(random_state)
-        return distiller._build_transfer_set(
-            X, y, sample_weight, rng, store=store, directory=directory
-        )
+        return distiller._build_transfer_set(X, y, sample_weight, rng)
 
     def __len__(self):
         return self.store.n_rows if self.is_chunked else len(self.outputs)

@@ -103,8 +103,13 @@ def test_disk_without_room_fails_before_labeling(data, monkeypatch):
 
 
 def test_store_checks():
-    assert resolve_store("auto", 10) == "memory"
+    assert resolve_store("auto", 10) is None  # whole, in X's container
     assert resolve_store("auto", 10**12) == "disk"
+    assert resolve_store("auto", 10**6, available=10**5) == "disk"
+    assert resolve_store("memory", 10**12) == "memory"
+    # Input that cannot be held whole (Dask): chunked in memory when it fits.
+    assert resolve_store(None, 10, whole=False) == resolve_store("auto", 10, whole=False)
+    assert resolve_store("auto", 10, whole=False) == "memory"
     with pytest.raises(ValueError, match="store must be one of"):
         resolve_store("cloud", 10)
     with pytest.raises(ValueError, match="does not exist"):
@@ -210,3 +215,49 @@ def test_linear_student_trains_chunk_by_chunk_like_on_the_whole_set(
 
     whole = SoftLogisticRegression().fit_soft(rows, SoftTargets(logits=logits))
     np.testing.assert_allclose(model.predict_proba(X), whole.predict_proba(X), atol=1e-4)
+
+
+@pytest.mark.parametrize("student", ["mlp", "tree"])
+def test_plain_fit_with_a_disk_store_predicts_like_a_memory_store(data, small_chunks, student):
+    from skdistill.students import SoftMLPClassifier
+
+    X, y, teacher = data
+    make = {
+        "mlp": lambda: SoftMLPClassifier((16,), max_iter=20, random_state=0),
+        "tree": lambda: SoftTreeClassifier(max_depth=4),
+    }[student]
+    fitted = {}
+    for store in ("memory", "disk", None):
+        model = DistilledClassifier(
+            teacher, student=make(), n_samples=2.0, store=store, random_state=0
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            warnings.simplefilter("ignore", UserWarning)  # the tree loads the set whole
+            fitted[store] = model.fit(X, y)
+        assert not hasattr(model, "transfer_set_")  # the store goes when fit ends
+    # Memory and disk chunks hold the same float32 rows: the same student, bit for bit.
+    np.testing.assert_array_equal(
+        fitted["memory"].predict_proba(X), fitted["disk"].predict_proba(X)
+    )
+    # The whole set (None) holds float64 rows and the MLP trains on it in memory: close.
+    agreement = (fitted["disk"].predict(X) == fitted[None].predict(X)).mean()
+    assert agreement > 0.9
+
+
+def test_auto_store_goes_to_disk_when_the_set_is_large(data, small_chunks, monkeypatch):
+    from skdistill import _store
+
+    X, y, teacher = data
+    kinds = []
+    real_plan = _distill.plan_store
+    monkeypatch.setattr(
+        _distill, "plan_store", lambda kind, *a: kinds.append(kind) or real_plan(kind, *a)
+    )
+    model = DistilledClassifier(teacher, student=SoftTreeClassifier(max_depth=3), n_samples=1.0)
+    model.fit(X, y)
+    assert kinds == []  # a small set is held whole
+    monkeypatch.setattr(_store, "AUTO_MEMORY_BYTES", 1000)
+    with pytest.warns(UserWarning, match="cannot train chunk by chunk"):
+        model.fit(X, y)
+    assert kinds == ["disk"]

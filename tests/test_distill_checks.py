@@ -256,10 +256,13 @@ def test_a_transfer_set_too_large_for_memory_fails_before_labeling(binary):
         pytest.skip("this system does not say how much memory is available")
     X, y = binary
     switch, model = switchable(binary)
-    model.set_params(n_samples=10**12)
+    model.set_params(n_samples=10**12, store=None)  # held whole in memory
     for data in (X, pd.DataFrame(X, columns=list("abcde"))):
         with pytest.raises(MemoryError, match=r"1,000,000,000,200 rows .* Lower n_samples"):
             model.fit(data, y)
+    # store="auto" (the default) puts it on disk, where it does not fit either.
+    with pytest.raises(OSError, match="needs about .* GB on disk"):
+        model.set_params(store="auto").fit(X, y)
     assert switch.calls == 0
 
 
@@ -305,8 +308,10 @@ def test_a_student_that_refuses_the_input_fails_before_labeling(binary, case):
     student, data, weights, error = _refusing_students(binary)[case]
     y = binary[1]
     model = make_column_transformer((OneHotEncoder(), ["s"]), remainder="passthrough")
-    model = make_pipeline(model, LogisticRegression()) if hasattr(data, "columns") else (
-        LogisticRegression()
+    model = (
+        make_pipeline(model, LogisticRegression())
+        if hasattr(data, "columns")
+        else (LogisticRegression())
     )
     switch = SwitchableTeacher(model.fit(data, y))
     teacher = CallableTeacher(switch, response_method="predict_proba", classes=[0, 1])
