@@ -15,26 +15,28 @@ import numpy as np
 from ._store import ChunkStore, check_room
 from ._tables import rows_at
 from ._targets import SoftTargets
-from ._validation import is_dataframe, numeric_values
+from ._transfer import in_container_of
+from ._validation import is_dataframe
 from .samplers import iter_sampler_chunks
 
 _DTYPE = np.float32
 
 
 def check_numeric_table(X):
-    """A chunked store keeps rows as float32: refuse tables with non-numeric columns."""
+    """A Dask collection's rows are stored as float32 where they are labeled, with no
+    categories known in advance: refuse tables with non-numeric columns."""
     if not is_dataframe(X):
         if not np.issubdtype(np.asarray(X[:0]).dtype, np.number):
-            raise ValueError("store= needs a numeric X; this one has a non-numeric dtype.")
+            raise ValueError("A Dask X must be numeric; this one has a non-numeric dtype.")
         return
     import pandas as pd
 
     other = [c for c, d in X.dtypes.items() if not pd.api.types.is_numeric_dtype(d)]
     if other:
         raise ValueError(
-            f"store= keeps the transfer set as float32 numbers, but X has non-numeric columns "
-            f"{other[:5]}. Encode them as numbers first (e.g. category codes), or build the "
-            "transfer set with store=None (kept whole, in X's own container)."
+            f"A Dask X must be numeric (its rows are stored as float32 on the workers), but "
+            f"it has non-numeric columns {other[:5]}. Encode them as numbers first (e.g. "
+            "category codes), or fit on an in-memory DataFrame, whose categories are kept."
         )
 
 
@@ -51,13 +53,10 @@ def plan_store(kind, n_rows, n_features, n_outputs, directory):
     return ChunkStore(on_disk=kind == "disk", directory=directory)
 
 
-def _compact(rows):
-    return np.asarray(numeric_values(rows), dtype=_DTYPE)
-
-
-def build_chunks(store, X, outputs, sampler, n_pseudo, *, label, chunk_rows, random_state):
+def build_chunks(store, X, outputs, sampler, n_pseudo, *, codec, label, chunk_rows, random_state):
     """Fill ``store`` with the real rows (already labeled: ``outputs``) and ``n_pseudo``
-    pseudo rows drawn and labeled chunk by chunk.
+    pseudo rows drawn and labeled chunk by chunk, each encoded by ``codec`` (a
+    :class:`~skdistill._codec.RowCodec` of X).
 
     Returns
     -------
@@ -72,7 +71,7 @@ def build_chunks(store, X, outputs, sampler, n_pseudo, *, label, chunk_rows, ran
     order = rng.permutation(len(X))
     for start in range(0, len(X), chunk_rows):
         idx = order[start : start + chunk_rows]
-        store.append(X=_compact(rows_at(X, idx)), outputs=outputs[idx].astype(_DTYPE))
+        store.append(X=codec.encode(rows_at(X, idx)), outputs=outputs[idx].astype(_DTYPE))
     seconds = {"sampling": 0.0, "labeling": 0.0}
     if n_pseudo == 0:
         return order, seconds
@@ -86,7 +85,8 @@ def build_chunks(store, X, outputs, sampler, n_pseudo, *, label, chunk_rows, ran
                 f"sampler must return exactly the {n_pseudo:,} rows asked for, with X's "
                 f"{X.shape[1]} columns."
             )
-        rows = _compact(chunk)
+        chunk = in_container_of(chunk, X)
+        rows = codec.encode(chunk)
         seconds["sampling"] += time.perf_counter() - tic
         tic = time.perf_counter()
         chunk_outputs = label(chunk)
@@ -165,12 +165,7 @@ class TrainingChunks:
         return self._container(np.asarray(X)), targets, weights
 
     def _container(self, X):
-        names = self.transfer.feature_names_in_
-        if names is None:
-            return X
-        import pandas as pd
-
-        return pd.DataFrame(X, columns=names, copy=False)
+        return self.transfer.codec.decode(X)
 
     def sample(self, n_rows, rng):
         """About ``n_rows`` training rows spread over every chunk (for fitting encoders and

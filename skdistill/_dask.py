@@ -329,7 +329,7 @@ def build_dask_transfer_set(distiller, X, y, sample_weight, rng, *, store, direc
     for result in run_in_order(runner, calls):
         store.append(X=result["X"], outputs=result["outputs"].astype(_DTYPE))
     times = {"teacher_fit": 0.0, "sampling": 0.0, "labeling": time.perf_counter() - tic}
-    return _transfer_set(distiller, adapter, store, fields, times)
+    return _transfer_set(distiller, X, adapter, store, fields, times)
 
 
 def label_codes(y, *, task, classes):
@@ -432,7 +432,8 @@ def _store_real_rows(store, results, chunk_rows):
     return fields
 
 
-def _transfer_set(distiller, adapter, store, fields, times):
+def _transfer_set(distiller, X, adapter, store, fields, times):
+    from ._codec import RowCodec
     from ._transfer import TransferSet
 
     if store.n_rows == 0:
@@ -442,6 +443,7 @@ def _transfer_set(distiller, adapter, store, fields, times):
         teacher=distiller.teacher,
         teacher_adapter=adapter,
         store=store,
+        codec=RowCodec(dask_meta(X)),
         classes=getattr(distiller, "classes_", None),
         sampler=None,
         n_features_in_=distiller.n_features_in_,

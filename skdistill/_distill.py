@@ -32,7 +32,8 @@ from ._checks import (
     warn_if_alpha_unused,
     whole_set_bytes,
 )
-from ._chunked import build_chunks, check_numeric_table, plan_store
+from ._chunked import build_chunks, plan_store
+from ._codec import RowCodec
 from ._dask import build_dask_transfer_set, is_dask_collection
 from ._defaults import default_alpha, default_sampler
 from ._holdout import check_holdout, distillation_lost, payoff, split_holdout, warn_no_payoff
@@ -51,7 +52,7 @@ from ._sizing import (
 from ._store import STORES, resolve_store
 from ._tables import CHUNK_ROWS, rows_at
 from ._targets import SoftTargets
-from ._transfer import TransferSet, build_transfer_set, in_container_of
+from ._transfer import TransferSet, build_transfer_set
 from ._validation import (
     check_finite,
     check_fitted,
@@ -491,6 +492,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             order = fields["order"]
             return TransferSet(
                 store=store,
+                codec=fields["codec"],
                 y=None if y_codes is None else y_codes[order],
                 sample_weight=None if sample_weight is None else sample_weight[order],
                 sampler=fields["sampler"],
@@ -568,8 +570,6 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             check_memory(
                 X, n_real=len(X), n_pseudo=n_pseudo, n_outputs=n_outputs, available=available
             )
-        else:
-            check_numeric_table(X)
         if self._task == "classification" and (classes is None or len(classes) < 2):
             return sampler, store  # fit raises its own error about the classes soon
         self._dry_run_candidates(X, y, sample_weight, classes)
@@ -634,19 +634,21 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             fitted_sampler = self._fitted_sampler(sampler, X, rng)
             times["sampling"] = time.perf_counter() - tic
             self._log(f"sampling and labeling {n_pseudo:,} pseudo rows into a chunked store")
+        codec = RowCodec(X)
         order, seconds = build_chunks(
             store,
             X,
             outputs,
             fitted_sampler,
             n_pseudo,
-            label=lambda rows: label_rows(adapter, in_container_of(rows, X), **kwargs),
+            codec=codec,
+            label=lambda rows: label_rows(adapter, rows, **kwargs),
             chunk_rows=CHUNK_ROWS,
             random_state=draw_seed(rng),
         )
         times["sampling"] += seconds["sampling"]
         times["labeling"] += seconds["labeling"]
-        return {"order": order, "sampler": fitted_sampler}
+        return {"order": order, "sampler": fitted_sampler, "codec": codec}
 
     def _holdout_fields(self, adapter, held, kwargs):
         """The TransferSet's hold-out fields: rows, label codes, teacher outputs, weights."""

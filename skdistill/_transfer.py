@@ -170,6 +170,12 @@ class TransferSet:
     feature_names_in_ : ndarray of str or None
     fit_times : dict
         Seconds spent fitting the teacher (when it was unfitted), sampling and labeling.
+    store : ChunkStore or None
+        A chunked transfer set's chunks (float32 rows and outputs; ``X`` and ``outputs`` are
+        then None); None when the set is held whole.
+    codec : RowCodec or None
+        How a chunked set's rows are stored as float32 (categorical columns as codes) and
+        read back as X's columns.
 
     Examples
     --------
@@ -214,6 +220,7 @@ class TransferSet:
         "feature_names_in_",
         "fit_times",
         "store",
+        "codec",
     )
 
     @classmethod

@@ -116,7 +116,69 @@ def test_store_checks():
         check_room(10, "/no/such/directory")
 
 
-def test_non_numeric_tables_are_refused_with_a_store(data):
+def _mixed_frame(X):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(X, columns=list("abcde"))
+    frame["d"] = pd.Categorical(np.where(X[:, 3] > 0, "hi", "lo"))
+    frame["e"] = np.where(X[:, 4] > 0.5, "u", np.where(X[:, 4] < -1, None, "v"))
+    return frame
+
+
+def test_a_mixed_table_is_stored_as_codes_and_read_back(data, small_chunks):
+    from lightgbm import LGBMClassifier
+
+    X, y, _ = data
+    frame = _mixed_frame(X).astype({"e": "category"})
+    teacher = LGBMClassifier(n_estimators=10, verbose=-1).fit(frame, y)
+    chunked = TransferSet.build(
+        teacher, frame, y, n_samples=1.0, holdout=0.0, store="disk", random_state=0
+    )
+    assert chunked.store.chunk(0)["X"].dtype == np.float32
+    rows = chunked.training_chunks().real_rows()
+    assert list(rows.columns) == list(frame.columns)
+    assert rows["d"].dtype == frame["d"].dtype
+    # Every real row comes back with its categories (and missing values) in stored order.
+    original = frame.sort_values(list("abc")).reset_index(drop=True)
+    back = rows.sort_values(list("abc")).reset_index(drop=True)
+    np.testing.assert_allclose(back[list("abc")], original[list("abc")], rtol=1e-6)
+    assert back["d"].astype(str).tolist() == original["d"].astype(str).tolist()
+    assert back["e"].isna().tolist() == original["e"].isna().tolist()
+
+
+@pytest.mark.parametrize("column_e", ["category", "object"])
+def test_a_plain_fit_on_a_mixed_table_with_a_disk_store(data, small_chunks, column_e):
+    from lightgbm import LGBMClassifier
+
+    from skdistill.students import SoftMLPClassifier
+
+    X, y, _ = data
+    frame = _mixed_frame(X)
+    lgbm_frame = frame.astype({"e": "category"})
+    teacher = LGBMClassifier(n_estimators=10, verbose=-1)
+    if column_e == "object":  # a teacher that reads the strings as categories
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import FunctionTransformer
+
+        dtype = lgbm_frame["e"].dtype
+        as_category = FunctionTransformer(lambda f: f.astype({"e": dtype}))
+        teacher = make_pipeline(as_category, teacher)
+    teacher.fit(frame.astype({"e": column_e}), y)
+    model = DistilledClassifier(
+        teacher,
+        student=SoftMLPClassifier((16,), max_iter=30, random_state=0),
+        n_samples=2.0,
+        store="disk",
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(frame.astype({"e": column_e}), y)
+    frame = frame.astype({"e": column_e})
+    agreement = model.predict(frame) == teacher.predict(frame)
+    assert agreement.mean() > 0.8
+
+
+def test_dask_tables_must_be_numeric(data):
     pd = pytest.importorskip("pandas")
     X, y, teacher = data
     frame = pd.DataFrame(X, columns=list("abcde")).assign(
