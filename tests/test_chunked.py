@@ -1,5 +1,6 @@
 """Chunked transfer sets (TransferSet.build(store=...)) and training from them."""
 
+import os
 import pickle
 import warnings
 
@@ -323,3 +324,51 @@ def test_auto_store_goes_to_disk_when_the_set_is_large(data, small_chunks, monke
     with pytest.warns(UserWarning, match="cannot train chunk by chunk"):
         model.fit(X, y)
     assert kinds == ["disk"]
+
+
+def test_students_encode_each_chunk_once(data, small_chunks, tmp_path, monkeypatch):
+    from skdistill.students import SoftLogisticRegression, SoftMLPClassifier, _chunks
+
+    X, y, teacher = data
+    chunked = _build(data, store="disk", holdout=0.0, directory=tmp_path)
+    encoded = []
+    real_init = _chunks.EncodedChunks.__init__
+
+    def counting_init(self, chunks, encode, names):
+        def counted(X, targets, weights):
+            encoded.append(len(X))
+            return encode(X, targets, weights)
+
+        real_init(self, chunks, counted, names)
+
+    monkeypatch.setattr(_chunks.EncodedChunks, "__init__", counting_init)
+    for student in (SoftMLPClassifier((8,), max_iter=5), SoftLogisticRegression()):
+        encoded.clear()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            DistilledClassifier(teacher, student=student, random_state=0).fit(chunked)
+        # Every chunk encoded once, whatever the epochs or L-BFGS passes.
+        assert encoded == chunked.store.sizes
+        # The encoded copy, written beside the transfer set, is gone after the fit.
+        assert [p.name for p in tmp_path.iterdir()] == [os.path.basename(chunked.store.path)]
+
+
+def test_students_encode_again_when_the_disk_is_full(data, small_chunks, monkeypatch):
+    from skdistill.students import SoftMLPClassifier, _chunks
+
+    X, y, teacher = data
+    chunked = _build(data, store="disk", holdout=0.0)
+
+    def no_room(n_bytes, directory):
+        raise OSError("no room")
+
+    monkeypatch.setattr(_chunks, "check_room", no_room)
+    student = SoftMLPClassifier((8,), max_iter=3, random_state=0)
+    model = DistilledClassifier(teacher, student=student, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with pytest.warns(UserWarning, match="encoded again"):
+            model.fit(chunked)
+        monkeypatch.undo()
+        again = DistilledClassifier(teacher, student=student, random_state=0).fit(chunked)
+    np.testing.assert_array_equal(model.predict_proba(X), again.predict_proba(X))

@@ -11,7 +11,7 @@ from sklearn.utils._param_validation import Interval
 from threadpoolctl import threadpool_limits
 
 from ._base import SoftClassifierMixin
-from ._chunks import ENCODER_ROWS
+from ._chunks import ENCODER_ROWS, EncodedChunks
 from ._loss import kd_loss, softmax_rows
 from ._preprocess import check_input, check_weights, encode, fit_preprocessor
 
@@ -127,9 +127,10 @@ class SoftLogisticRegression(SoftClassifierMixin, BaseEstimator):
     def fit_chunks(self, chunks):
         """Train on a chunked transfer set, holding one chunk of it in memory at a time.
 
-        Every evaluation of the loss and its gradient by L-BFGS is one pass over the chunks
-        (each encoded as it is read), so memory stays at one chunk while time grows with the
-        passes. The input encoding is fitted on about 100,000 rows sampled across the chunks.
+        The chunks are encoded once (float32, kept beside the transfer set: in memory, or on
+        disk); every evaluation of the loss and its gradient by L-BFGS is then one pass over
+        the encoded chunks, so memory stays at one chunk while time grows with the passes.
+        The input encoding is fitted on about 100,000 rows sampled across the chunks.
 
         Parameters
         ----------
@@ -145,22 +146,27 @@ class SoftLogisticRegression(SoftClassifierMixin, BaseEstimator):
         n_features = fit_preprocessor(self, X_sample, "linear")[0].shape[1]
         total_weight = chunks.total_weight()
 
+        def encode(X, part, w):
+            w = np.full(len(X), 1.0 / total_weight) if w is None else w / total_weight
+            Xt = np.asarray(self.preprocessor_.transform(X), dtype=np.float32)
+            return {"X": Xt, "proba": part.proba(), "y": part.y, "w": w}
+
+        encoded = EncodedChunks(chunks, encode, ("X", "proba", "y", "w"))
+
         def loss_terms(W, b):
             loss, grad_W, grad_b = 0.0, np.zeros_like(W), np.zeros_like(b)
-            for k in range(len(chunks)):
-                X, part, w = chunks.chunk(k)
-                Xt = np.asarray(self.preprocessor_.transform(X), dtype=np.float64)
-                w = np.full(len(Xt), 1.0 / total_weight) if w is None else w / total_weight
+            for k in range(len(encoded)):
+                Xt, proba, y, w = encoded[k]
                 terms = linear_kd_loss(
                     W,
                     b,
-                    Xt,
-                    part.proba(),
-                    part.y,
+                    np.asarray(Xt, dtype=np.float64),
+                    proba,
+                    y,
                     w,
                     0.0,
-                    temperature=part.temperature,
-                    alpha=part.alpha,
+                    temperature=chunks.temperature,
+                    alpha=chunks.alpha,
                 )
                 loss, grad_W, grad_b = loss + terms[0], grad_W + terms[1], grad_b + terms[2]
             return loss, grad_W, grad_b
