@@ -136,10 +136,11 @@ class TransferSet:
     again: build it once with :meth:`build` (the costly step: the teacher labels every row),
     then pass it to ``DistilledClassifier(transfer_set.teacher, ...).fit(transfer_set)`` for
     as many students, temperatures and ``alpha`` values as you like. It pickles (joblib) like
-    any estimator, teacher included.
+    any estimator, teacher and rows included: a chunked one copies its chunks into the pickle
+    (its files on disk are temporary) and loads them back in memory. A fitted distiller keeps
+    no transfer set.
 
-    Do not construct it directly; use :meth:`build`, or read ``transfer_set_`` of a fitted
-    distiller.
+    Do not construct it directly; use :meth:`build`.
 
     Attributes
     ----------
