@@ -341,7 +341,9 @@ def main(argv=None):
     info = _subprocess(args.work, {"kind": "prepare", "quick": args.quick}, args.timeout)
     configs = [{"kind": "baseline"}, {"kind": "baseline", "teacher": "sweep_teacher"}]
     for rows in args.rows:
-        configs.append({"kind": "single", "rows": rows, "store": "auto", "max_iter": args.max_iter})
+        # Chunked in memory up to 1 GiB of float32 (covtype: 54 columns, 7 logits), on disk beyond.
+        store = "memory" if rows * (54 + 7) * 4 <= 1 << 30 else "disk"
+        configs.append({"kind": "single", "rows": rows, "store": store, "max_iter": args.max_iter})
         configs.append(
             {
                 "kind": "cluster",
