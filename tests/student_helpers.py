@@ -4,6 +4,8 @@ import numpy as np
 import pandas as pd
 
 from skdistill.students import (
+    SoftGBMClassifier,
+    SoftGBMRegressor,
     SoftLogisticRegression,
     SoftMLPClassifier,
     SoftMLPRegressor,
@@ -18,10 +20,12 @@ EXPORTABLE_CLASSIFIERS = [
     lambda: SoftLogisticRegression(),
     lambda: SoftTreeClassifier(max_depth=5, random_state=0),
     lambda: SoftTreeClassifier(max_depth=5, target="logits", random_state=0),
+    lambda: SoftGBMClassifier(n_estimators=10, min_child_samples=5, n_jobs=1, random_state=0),
 ]
 EXPORTABLE_REGRESSORS = [
     lambda: SoftMLPRegressor((8,), max_iter=10, random_state=0),
     lambda: SoftTreeRegressor(max_depth=5, random_state=0),
+    lambda: SoftGBMRegressor(n_estimators=10, min_child_samples=5, n_jobs=1, random_state=0),
 ]
 
 

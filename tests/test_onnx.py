@@ -112,6 +112,29 @@ def test_distillers_and_pipelines_convert(mixed):
     )
 
 
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_gbm_distiller_in_a_pipeline(mixed, n_classes):
+    """The booster's raw margins, the init score and T are in the graph: a GBM student
+    distilled at T=3 (custom multiclass objective) converts inside a Pipeline."""
+    X, y = mixed
+    numbers = X[["a", "b-with-dash", "e"]].to_numpy()
+    y = y % n_classes
+    teacher = LGBMClassifier(n_estimators=10, verbose=-1).fit(numbers, y)
+    distiller = DistilledClassifier(
+        teacher,
+        student=SoftGBMClassifier(n_estimators=10, min_child_samples=5, n_jobs=1),
+        temperature=3.0,
+        sampler=None,
+        random_state=0,
+    )
+    pipe = make_pipeline(StandardScaler(), distiller).fit(numbers, y)
+    assert pipe[-1].student_.temperature_ == 3.0
+    onx = skl2onnx.to_onnx(pipe, numbers[:1].astype(np.float32), options={"zipmap": False})
+    label, proba = _run(onx, {"X": numbers.astype(np.float32)})
+    np.testing.assert_allclose(proba, pipe.predict_proba(numbers), atol=1e-5)
+    assert (label == pipe.predict(numbers)).mean() > 0.99
+
+
 def test_string_class_labels(mixed):
     X, y = mixed
     labels = np.array(["no", "yes", "maybe"])[y]
@@ -126,8 +149,9 @@ def test_what_cannot_be_converted_says_so(mixed):
         to_onnx(SoftMLPClassifier(), X)
     with pytest.raises(NotFittedError):
         to_onnx(DistilledClassifier(LGBMClassifier()), X)
-    gbm = SoftGBMClassifier(n_estimators=2, n_jobs=1).fit(X[["a", "e"]].to_numpy(), y)
-    with pytest.raises(TypeError, match="no ONNX converter for a SoftGBMClassifier.*joblib"):
+    gbm = SoftGBMClassifier(n_estimators=2, backend="xgboost", n_jobs=1)
+    gbm.fit(X[["a", "e"]].to_numpy(), y)
+    with pytest.raises(TypeError, match="backend='xgboost'.*export_predictor"):
         skl2onnx.to_onnx(gbm, X[["a", "e"]].to_numpy()[:1].astype(np.float32))
     distiller = DistilledRegressor(Ridge().fit(X[["a"]], y), student=Ridge(), sampler=None).fit(
         X[["a"]]

@@ -18,9 +18,10 @@ Inputs of the exported model:
   (NaN for missing), string for categorical ones with ``""`` for a missing value.
   :func:`to_feeds` builds this input dictionary from a DataFrame.
 
-Converters exist for the MLP, linear and tree students and for distillers holding one of
-them. GBM students and adapters raise an error naming the alternative (the student itself
-with joblib, or skl2onnx / onnxmltools on the estimator inside the adapter).
+Converters exist for the MLP, linear, tree and GBM (LightGBM backend) students and for
+distillers holding one of them. A GBM student's boosters go through onnxmltools' LightGBM
+converter, which writes their raw margins; the student's output (init score, temperature,
+softmax) follows in the graph. Other students raise an error naming the alternative.
 
 Needs the ``onnx`` extra: ``pip install skdistill[onnx]``.
 """
@@ -60,9 +61,9 @@ def register():
         SoftMLPClassifier,
         SoftLogisticRegression,
         SoftTreeClassifier,
+        SoftGBMClassifier,
         DistilledClassifier,
         # No converter: their shape calculator raises an error that names the alternative.
-        SoftGBMClassifier,
         LogitRegressorStudent,
         HardLabelStudent,
     )
@@ -115,7 +116,7 @@ def to_onnx(model, X=None, *, target_opset=None, options=None):
     Parameters
     ----------
     model : DistilledClassifier, DistilledRegressor or student
-        Fitted; its student an MLP, linear or tree student.
+        Fitted; its student an MLP, linear, tree or GBM (LightGBM backend) student.
     X : array-like or DataFrame, default=None
         Not used for its values; kept for the signature of ``skl2onnx.to_onnx``.
     target_opset : int or dict, default=None
