@@ -4,13 +4,18 @@ import numpy as np
 import pytest
 from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.exceptions import NotFittedError
-from sklearn.linear_model import Ridge
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.neighbors import NearestCentroid
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVR
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from student_helpers import EXPORTABLE_CLASSIFIERS, EXPORTABLE_REGRESSORS, mixed_table
 
 from skdistill import DistilledClassifier, DistilledRegressor
 from skdistill.students import (
+    HardLabelStudent,
+    LogitRegressorStudent,
     SoftGBMClassifier,
     SoftLogisticRegression,
     SoftMLPClassifier,
@@ -135,6 +140,49 @@ def test_gbm_distiller_in_a_pipeline(mixed, n_classes):
     assert (label == pipe.predict(numbers)).mean() > 0.99
 
 
+@pytest.mark.filterwarnings("ignore:.*takes hard labels only")
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize(
+    "student",
+    [
+        make_pipeline(StandardScaler(), Ridge()),
+        DecisionTreeRegressor(max_depth=3),
+        LinearSVR(),  # one output: a MultiOutputRegressor for three classes
+        DecisionTreeClassifier(max_depth=3),
+        make_pipeline(StandardScaler(), LogisticRegression()),
+    ],
+    ids=["scaled-ridge", "tree-regressor", "linear-svr", "tree-classifier", "scaled-logistic"],
+)
+def test_adapters_convert_through_the_wrapped_estimator(mixed, student, n_classes):
+    X, y = mixed
+    numbers = X[["a", "e"]].to_numpy()
+    y = y % n_classes
+    teacher = LGBMClassifier(n_estimators=10, verbose=-1).fit(numbers, y)
+    model = DistilledClassifier(teacher, student=student, sampler=None, random_state=0)
+    model.fit(numbers, y)
+    feeds = {"X": numbers.astype(np.float32)}
+    label, proba = _run(to_onnx(model, numbers), feeds)
+    np.testing.assert_allclose(proba, model.predict_proba(numbers), atol=1e-5)
+    assert (label == model.predict(numbers)).mean() > 0.99
+    onx = skl2onnx.to_onnx(
+        model.student_, numbers[:1].astype(np.float32), options={"zipmap": False}
+    )
+    np.testing.assert_allclose(_run(onx, feeds)[1], proba, atol=1e-6)
+
+
+def test_value_regressor_adapter_in_a_pipeline(mixed):
+    X, _ = mixed
+    numbers = X[["a", "e"]].to_numpy()
+    y = numbers @ [2.0, -1.0]
+    distiller = DistilledRegressor(
+        Ridge().fit(numbers, y), student=make_pipeline(StandardScaler(), Ridge()), sampler=None
+    )
+    pipe = make_pipeline(StandardScaler(), distiller).fit(numbers)
+    (values,) = _run(skl2onnx.to_onnx(pipe, numbers[:1].astype(np.float32)),
+                     {"X": numbers.astype(np.float32)})  # fmt: skip
+    np.testing.assert_allclose(values.ravel(), pipe.predict(numbers), rtol=1e-4, atol=1e-4)
+
+
 def test_string_class_labels(mixed):
     X, y = mixed
     labels = np.array(["no", "yes", "maybe"])[y]
@@ -153,11 +201,18 @@ def test_what_cannot_be_converted_says_so(mixed):
     gbm.fit(X[["a", "e"]].to_numpy(), y)
     with pytest.raises(TypeError, match="backend='xgboost'.*export_predictor"):
         skl2onnx.to_onnx(gbm, X[["a", "e"]].to_numpy()[:1].astype(np.float32))
-    distiller = DistilledRegressor(Ridge().fit(X[["a"]], y), student=Ridge(), sampler=None).fit(
-        X[["a"]]
-    )
-    with pytest.raises(TypeError, match="ValueRegressorStudent"):
+    distiller = DistilledRegressor(
+        Ridge().fit(X[["a"]], y), student=LGBMRegressor(n_estimators=2, verbose=-1), sampler=None
+    ).fit(X[["a"]])
+    with pytest.raises(TypeError, match="ValueRegressorStudent wraps a LGBMRegressor.*joblib"):
         to_onnx(distiller, X[["a"]])
+    adapter = LogitRegressorStudent(Ridge()).fit(X[["a", "e"]], y)
+    with pytest.raises(TypeError, match=r"non-numeric columns \['c', 'd'\]"):
+        to_onnx(adapter, X)
+    scaled_centroids = make_pipeline(StandardScaler(), NearestCentroid())
+    student = HardLabelStudent(scaled_centroids).fit(X[["a", "e"]], y)
+    with pytest.raises(TypeError, match="NearestCentroid.*inside its Pipeline"):
+        to_onnx(student, X[["a", "e"]])
     student = SoftMLPClassifier((4,), max_iter=2).fit(X[["a", "e"]].to_numpy(), y)
     with pytest.raises(Exception, match="decision_path"):
         to_onnx(student, options={"decision_path": True})

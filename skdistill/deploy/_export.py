@@ -72,9 +72,11 @@ def export_predictor(model):
     if not isinstance(model, _STUDENTS):
         supported = ", ".join(c.__name__ for c in _STUDENTS)
         raise TypeError(
-            f"A numpy predictor cannot be exported from a {type(model).__name__} student; it "
-            f"supports {supported}. Export it to ONNX instead (skdistill.onnx.to_onnx), or "
-            "deploy the fitted student itself (joblib)."
+            f"A numpy predictor cannot be exported from a {type(model).__name__} student (an "
+            "adapter wraps an estimator the predictor cannot evaluate); it supports "
+            f"{supported}. Export it to ONNX instead (skdistill.onnx.to_onnx, which converts "
+            "an adapter whose wrapped estimator has an skl2onnx converter), or deploy the "
+            "fitted student itself (joblib or skops)."
         )
     check_fitted(model, "preprocessor_")
     meta, arrays = _encoder(model)

@@ -21,7 +21,9 @@ Inputs of the exported model:
 Converters exist for the MLP, linear, tree and GBM (LightGBM backend) students and for
 distillers holding one of them. A GBM student's boosters go through onnxmltools' LightGBM
 converter, which writes their raw margins; the student's output (init score, temperature,
-softmax) follows in the graph. Other students raise an error naming the alternative.
+softmax) follows in the graph. The adapters (:func:`skdistill.students.as_student`) convert
+through their wrapped estimator's skl2onnx converter, on one float input. Anything else
+raises an error naming the alternative.
 
 Needs the ``onnx`` extra: ``pip install skdistill[onnx]``.
 """
@@ -63,7 +65,7 @@ def register():
         SoftTreeClassifier,
         SoftGBMClassifier,
         DistilledClassifier,
-        # No converter: their shape calculator raises an error that names the alternative.
+        # Through the wrapped estimator's converter (or an error naming the alternative).
         LogitRegressorStudent,
         HardLabelStudent,
     )
@@ -102,12 +104,28 @@ def _column_kinds(model):
     from ._convert import student_of
 
     student = student_of(model)
-    pre = student.preprocessor_
+    pre = getattr(student, "preprocessor_", None)  # adapters have none: one float input
     if not isinstance(pre, FrameEncoder):
         return None
     columns = list(student.feature_names_in_)
     categorical = set(pre.categorical)
     return [(n, c in categorical) for n, c in zip(_input_names(columns), columns, strict=True)]
+
+
+def _check_numeric(model, X):
+    """A model with one float input (an adapter among them) cannot take string columns."""
+    if is_dataframe(X):
+        from ..students._preprocess import categorical_columns
+
+        categorical = categorical_columns(X)
+        if categorical:
+            raise TypeError(
+                f"The ONNX model of this {type(model).__name__} takes one float tensor, but X "
+                f"has non-numeric columns {categorical[:5]}. An adapter does no encoding of "
+                "its own: convert the estimator it wraps (a Pipeline with its encoder) with "
+                "skl2onnx directly, or distil into one of skdistill's students, which encode "
+                "categories inside the graph."
+            )
 
 
 def to_onnx(model, X=None, *, target_opset=None, options=None):
@@ -149,6 +167,7 @@ def to_onnx(model, X=None, *, target_opset=None, options=None):
 
     kinds = _column_kinds(model)
     if kinds is None:
+        _check_numeric(model, X)
         n_features = int(model.n_features_in_)
         initial_types = [("X", FloatTensorType([None, n_features]))]
     else:

@@ -31,6 +31,12 @@ from ..students import (
     SoftTreeRegressor,
 )
 from ..students._preprocess import FrameEncoder
+from ._adapters import (
+    ADAPTERS,
+    check_adapter,
+    convert_adapter_classifier,
+    convert_adapter_regressor,
+)
 
 CONVERTIBLE = (
     SoftMLPClassifier,
@@ -45,17 +51,20 @@ _MISSING_CODE = -2  # the code of "" (a missing category) before one-hot / ordin
 
 
 def student_of(model):
-    """The student a converter writes: the model itself, or a distiller's ``student_``."""
+    """The student a converter writes: the model itself, or a distiller's ``student_``;
+    checked (fitted, and convertible: an adapter's wrapped estimator too)."""
     if hasattr(model, "teacher") and hasattr(model, "sampler"):  # a distiller
         check_fitted(model, "student_")
         model = model.student_
+    if isinstance(model, ADAPTERS):
+        check_adapter(model)
+        return model
     if not isinstance(model, CONVERTIBLE):
-        supported = ", ".join(c.__name__ for c in CONVERTIBLE)
+        supported = ", ".join(c.__name__ for c in CONVERTIBLE + ADAPTERS)
         raise TypeError(
             f"skdistill has no ONNX converter for a {type(model).__name__} student (it has "
             f"converters for {supported}). Use one of these students, or deploy this student "
-            "with joblib; for a scikit-learn estimator inside an adapter, convert the "
-            "adapter's fitted estimator with skl2onnx directly."
+            "with joblib or skops."
         )
     check_fitted(model, "preprocessor_")
     return model
@@ -88,7 +97,9 @@ def classifier_shapes(operator):
 def regressor_shapes(operator):
     """Output of a regressor: ``variable`` (N, n_outputs)."""
     model = student_of(operator.raw_operator)
-    if isinstance(model, SoftGBMRegressor):
+    if isinstance(model, ADAPTERS):
+        n_out = None  # whatever the wrapped regressor gives
+    elif isinstance(model, SoftGBMRegressor):
         n_out = len(model.boosters_)
     elif hasattr(model, "n_outputs_"):
         n_out = model.n_outputs_
@@ -403,6 +414,8 @@ def _sharpened(g, P, temperature):
 def convert_classifier(scope, operator, container):
     """Label and probabilities of a classifier student (or a distiller's)."""
     model = student_of(operator.raw_operator)
+    if isinstance(model, ADAPTERS):
+        return convert_adapter_classifier(scope, operator, container, model)
     g = _Graph(scope, container)
     out = _model_outputs(g, encoded_input(g, operator, model), model)
     if isinstance(model, SoftTreeClassifier) and model.target == "proba":
@@ -423,6 +436,8 @@ def convert_classifier(scope, operator, container):
 def convert_regressor(scope, operator, container):
     """Predictions of a regressor student (or a distiller's), shape (N, n_outputs)."""
     model = student_of(operator.raw_operator)
+    if isinstance(model, ADAPTERS):
+        return convert_adapter_regressor(scope, operator, container, model)
     g = _Graph(scope, container)
     out = _model_outputs(g, encoded_input(g, operator, model), model)
     if isinstance(model, SoftMLPRegressor):
