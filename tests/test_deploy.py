@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.exceptions import NotFittedError
@@ -109,6 +110,26 @@ def test_gbm_predictor_matches_student(mixed, backend, task, tmp_path):
     loaded = load(tmp_path / "gbm.npz")
     one = {k: v[0] for k, v in rows.iloc[[2]].to_dict("list").items()}
     np.testing.assert_allclose(loaded.predict(one), student.predict(rows.iloc[[2]]), **tolerance)
+
+
+@pytest.mark.parametrize("make", [SoftLogisticRegression, SoftTreeClassifier])
+def test_batch_encoding_of_pandas_dtypes(mixed, make):
+    """Categories read from pandas' string (with pd.NA), category and object columns, with
+    missing and unseen values, encode as the student encodes them."""
+    X, y = mixed
+    rows = _rows(X)
+    rows["c"] = rows["c"].cat.add_categories(["w"])
+    rows.iloc[3, rows.columns.get_loc("c")] = np.nan
+    rows.iloc[4, rows.columns.get_loc("c")] = "w"  # a category the student never saw
+    strings = rows.astype({"d": "string"})
+    strings.iloc[5, strings.columns.get_loc("d")] = pd.NA
+    student = make().fit(X, y)
+    predictor = export_predictor(student)
+    for table in (rows, strings):
+        np.testing.assert_array_equal(
+            predictor.encode(table), student.preprocessor_.transform(table)
+        )
+        np.testing.assert_allclose(predictor.predict_proba(table), student.predict_proba(table))
 
 
 def test_distiller_predictor_and_sizes(mixed, tmp_path):

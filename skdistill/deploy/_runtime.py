@@ -129,9 +129,16 @@ class Predictor:
             )
         return [[row[c] for c in self._names]]  # a list of one row
 
-    def _cells(self, X, at):
-        """Column ``at`` of a checked DataFrame as an object array."""
-        return X.iloc[:, at].to_numpy(dtype=object)
+    def _codes(self, X, j):
+        """Codes of categorical column ``j`` of a checked DataFrame (-1: missing or unseen),
+        and its missing mask. The column's own ``factorize`` (a hash table in C; pandas'
+        missing values get -1) leaves only its few distinct values to look up in Python."""
+        column = X.iloc[:, self._categorical_at[j]]
+        found, distinct = column.factorize()
+        lookup = self._lookups[j]
+        table = [lookup.get(v, -1) for v in np.asarray(distinct, dtype=object)]
+        codes = np.asarray(table + [-1], dtype=np.intp)[found]  # found -1 picks the last
+        return codes, np.asarray(found) < 0
 
     def _numeric(self, X):
         if isinstance(X, np.ndarray):
@@ -159,12 +166,9 @@ class Predictor:
             return self._encode_row(X[0])
         out = self._encode_numbers(self._numeric(X))
         rows = np.arange(len(out))
-        for j, at in enumerate(self._categorical_at):
-            cells = self._cells(X, at)
-            is_missing = np.array([_is_missing(v) for v in cells], dtype=bool)
+        for j in range(len(self._categorical_at)):
+            codes, is_missing = self._codes(X, j)
             lookup = self._lookups[j]
-            codes = np.array([lookup.get(v, -1) for v in cells], dtype=np.intp)
-            codes[is_missing] = -1
             offset = self._offsets[j]
             if not enc["one_hot"]:
                 out[:, offset] = np.where(codes >= 0, codes, np.nan)
