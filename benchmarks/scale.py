@@ -10,6 +10,8 @@ Every configuration runs in its own subprocess, so that its peak RSS
 - ``cluster``: the same fit from a Dask array on ``LocalCluster(n_workers=2,
   threads_per_worker=1, processes=True)``; the client's and each worker's peak RSS.
 - ``overhead``: the per-task overhead of the cluster (empty tasks, and one-row labeling tasks).
+- ``encoding``: the cost of encoding the chunks for the MLP student, and seconds per epoch
+  when the student encodes the transfer set once against encoding every chunk at each read.
 - ``sweep``: peak RSS against the number of pseudo rows (cheaper teacher, one epoch).
 
 Usage::
@@ -231,6 +233,78 @@ def run_cluster(work, config):
     }
 
 
+def _epoch_seconds(chunks, encode_once):
+    """Seconds of each of two epochs of ``fit_chunks``, reading encoded chunks or encoding
+    each chunk at each read (as when the disk has no room for the encoded copy)."""
+    import contextlib
+    import io
+    import warnings
+
+    from skdistill.students import _chunks
+
+    real = _chunks.check_room
+
+    def no_room(n_bytes, directory):
+        raise OSError("measuring encoding at each read")
+
+    if not encode_once:
+        _chunks.check_room = no_room
+    out = io.StringIO()
+    try:
+        student = _student(2).set_params(verbose=1)
+        with contextlib.redirect_stdout(out), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            student.fit_chunks(chunks)
+    finally:
+        _chunks.check_room = real
+    lines = [line for line in out.getvalue().splitlines() if "time = " in line]
+    return [float(line.rsplit("time = ", 1)[1].rstrip("s")) for line in lines]
+
+
+def run_encoding(work, config):
+    from skdistill import TransferSet
+    from skdistill.samplers import Smear
+    from skdistill.students import _chunks
+
+    X, y, teacher = _load(work, "sweep_teacher")
+    transfer = TransferSet.build(
+        teacher,
+        X,
+        y,
+        sampler=Smear(),
+        n_samples=config["rows"] - len(X),
+        holdout=0.0,
+        random_state=SEED,
+        store="disk",
+    )
+    chunks = transfer.training_chunks()
+    student = _student(1)
+    student.fit_chunks(chunks)  # fits the encoder
+    batches = _chunks.ChunkedBatches(student, chunks, 0.1, np.random.RandomState(SEED))
+    encode, read = [], []
+    for _ in range(3):
+        tic = time.perf_counter()
+        for k in range(len(chunks)):
+            batches._encode(*chunks.chunk(k))
+        encode.append(time.perf_counter() - tic)
+        tic = time.perf_counter()
+        for k in range(len(chunks)):
+            [None if a is None else np.asarray(a) for a in batches.encoded[k]]
+        read.append(time.perf_counter() - tic)
+    epochs = {"once": [], "each_read": []}
+    for _ in range(2):  # alternated, so that both see the same load
+        for mode in epochs:
+            epochs[mode] += _epoch_seconds(chunks, encode_once=mode == "once")
+    return {
+        "rows": len(transfer),
+        "chunks": len(chunks),
+        "encode_all_chunks_s": float(np.median(encode)),
+        "read_encoded_chunks_s": float(np.median(read)),
+        "epoch_s_encoded_once": epochs["once"],
+        "epoch_s_encoding_each_read": epochs["each_read"],
+    }
+
+
 def _noop(i):
     return i
 
@@ -278,6 +352,7 @@ RUNNERS = {
     "single": run_single,
     "cluster": run_cluster,
     "overhead": run_overhead,
+    "encoding": run_encoding,
 }
 
 
@@ -365,6 +440,7 @@ def main(argv=None):
         for rows in args.sweep
     ]
     configs.append({"kind": "overhead", "tasks": 200})
+    configs.append({"kind": "encoding", "rows": args.sweep[0]})
     if args.only:
         configs = [
             c
@@ -498,6 +574,28 @@ def render(results):
                 f"{_fmt(r['one_row_labeling_in_process_ms'], 2)} ms for the same call in "
                 "process. A pseudo-row task labels 65,536 rows, so this overhead is paid once "
                 "per 65,536 rows.",
+            ]
+    for r in runs:
+        if r["kind"] == "encoding":
+            once, each = r["epoch_s_encoded_once"], r["epoch_s_encoding_each_read"]
+            lines += [
+                "",
+                "## Encoding the transfer set once",
+                "",
+                f"{r['rows']:,} rows on disk ({r['chunks']} chunks), the MLP student: "
+                f"encoding every chunk (input encoder and soft targets) takes "
+                f"{_fmt(r['encode_all_chunks_s'], 2)} s, reading the encoded chunks back "
+                f"{_fmt(r['read_encoded_chunks_s'], 2)} s (medians of 3). An epoch encodes "
+                "every chunk twice when it is not kept encoded (training rows, then the "
+                "validation rows for early stopping). Seconds per epoch, "
+                f"{len(once)} epochs each, alternated (best / median):",
+                "",
+                "| the student | best s | median s |",
+                "|---|---:|---:|",
+                f"| encodes the set once (kept beside the store) | {_fmt(min(once), 1)} | "
+                f"{_fmt(float(np.median(once)), 1)} |",
+                f"| encodes each chunk at each read | {_fmt(min(each), 1)} | "
+                f"{_fmt(float(np.median(each)), 1)} |",
             ]
     errors = [r for r in results["runs"] if "error" in r]
     if errors:

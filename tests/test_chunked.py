@@ -372,3 +372,19 @@ def test_students_encode_again_when_the_disk_is_full(data, small_chunks, monkeyp
         monkeypatch.undo()
         again = DistilledClassifier(teacher, student=student, random_state=0).fit(chunked)
     np.testing.assert_array_equal(model.predict_proba(X), again.predict_proba(X))
+
+
+def test_mlp_batches_mix_rows_of_several_chunks(data, small_chunks):
+    from skdistill.students import SoftMLPClassifier, _chunks
+
+    chunked = _build(data, store="memory", holdout=0.0)
+    chunks = chunked.training_chunks()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        student = SoftMLPClassifier((4,), max_iter=1, random_state=0).fit_chunks(chunks)
+    batches = _chunks.ChunkedBatches(student, chunks, None, np.random.RandomState(0))
+    chunk_of = {row.tobytes(): k for k in range(len(chunks)) for row in batches.encoded[k][0]}
+    first = next(batches.epoch(np.random.RandomState(0)))[0]
+    # Chunks of a Dask fit each hold one partition: a batch must not come from one chunk.
+    assert len({chunk_of[row.tobytes()] for row in first}) >= 2
+    assert _chunks.MIX_CHUNKS > 1

@@ -291,9 +291,11 @@ class _BaseSoftMLP(BaseEstimator):
     def fit_chunks(self, chunks):
         """Train on a chunked transfer set, holding one chunk of it in memory at a time.
 
-        Each epoch visits the chunks in a new random order and shuffles each chunk's rows into
-        mini-batches; ``validation_fraction`` of every chunk's rows (drawn once) are held out
-        for early stopping. The input encoding and the target scale are fitted on
+        The chunks are encoded once, kept beside the transfer set. Each epoch visits them in a
+        new random order, four at a time, and shuffles the rows of those four into
+        mini-batches (a chunk of a Dask fit holds one partition's rows);
+        ``validation_fraction`` of every chunk's rows (drawn once) are held out for early
+        stopping. The input encoding and the target scale are fitted on
         about 100,000 rows sampled across the chunks. Always starts from new weights
         (``warm_start`` does not apply).
 
