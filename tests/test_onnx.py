@@ -17,6 +17,7 @@ from skdistill.students import (
     HardLabelStudent,
     LogitRegressorStudent,
     SoftGBMClassifier,
+    SoftGBMRegressor,
     SoftLogisticRegression,
     SoftMLPClassifier,
     SoftTreeRegressor,
@@ -183,6 +184,25 @@ def test_value_regressor_adapter_in_a_pipeline(mixed):
     np.testing.assert_allclose(values.ravel(), pipe.predict(numbers), rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.parametrize("task", ["binary", "multiclass", "two outputs"])
+def test_xgboost_gbm_students_convert(mixed, task):
+    """onnxmltools' XGBoost converter on each output's trees: categories (unseen too), NaN,
+    the base margin, then the student's own output."""
+    X, y = mixed
+    params = dict(n_estimators=10, backend="xgboost", n_jobs=1, random_state=0)
+    if task == "two outputs":
+        target = X["a"].to_numpy() * 3 + (X["c"] == "y")
+        student = SoftGBMRegressor(**params).fit(X, np.column_stack([target, -target]))
+    else:
+        student = SoftGBMClassifier(**params).fit(X, y % 2 if task == "binary" else y)
+    rows = _test_rows(X)
+    outputs = _run(to_onnx(student, X), to_feeds(student, rows))
+    if task == "two outputs":
+        np.testing.assert_allclose(outputs[0], student.predict(rows), rtol=1e-5, atol=1e-5)
+    else:
+        np.testing.assert_allclose(outputs[1], student.predict_proba(rows), atol=1e-5)
+
+
 def test_string_class_labels(mixed):
     X, y = mixed
     labels = np.array(["no", "yes", "maybe"])[y]
@@ -197,10 +217,8 @@ def test_what_cannot_be_converted_says_so(mixed):
         to_onnx(SoftMLPClassifier(), X)
     with pytest.raises(NotFittedError):
         to_onnx(DistilledClassifier(LGBMClassifier()), X)
-    gbm = SoftGBMClassifier(n_estimators=2, backend="xgboost", n_jobs=1)
-    gbm.fit(X[["a", "e"]].to_numpy(), y)
-    with pytest.raises(TypeError, match="backend='xgboost'.*export_predictor"):
-        skl2onnx.to_onnx(gbm, X[["a", "e"]].to_numpy()[:1].astype(np.float32))
+    with pytest.raises(NotFittedError):
+        to_onnx(SoftGBMClassifier(), X)
     distiller = DistilledRegressor(
         Ridge().fit(X[["a"]], y), student=LGBMRegressor(n_estimators=2, verbose=-1), sampler=None
     ).fit(X[["a"]])

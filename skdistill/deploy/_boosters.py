@@ -133,7 +133,7 @@ def _add_lightgbm(nodes, booster, group=None):
 # ---- XGBoost ------------------------------------------------------------------------------
 
 
-def _xgboost_base_margin(model):
+def xgboost_base_margin(model):
     """The margin XGBoost adds to the trees: its ``base_score`` through the objective's link."""
     learner = model["learner"]
     raw = learner["learner_model_param"]["base_score"]
@@ -189,7 +189,7 @@ def _add_xgboost(nodes, booster, group=None):
     for tree, tree_group in zip(trees, gbm["model"]["tree_info"], strict=True):
         nodes.roots.append(_xgboost_tree(nodes, tree))
         nodes.groups.append(int(tree_group) if group is None else group)
-    return _xgboost_base_margin(model)
+    return xgboost_base_margin(model)
 
 
 # ---- the students -------------------------------------------------------------------------

@@ -18,10 +18,10 @@ Inputs of the exported model:
   (NaN for missing), string for categorical ones with ``""`` for a missing value.
   :func:`to_feeds` builds this input dictionary from a DataFrame.
 
-Converters exist for the MLP, linear, tree and GBM (LightGBM backend) students and for
-distillers holding one of them. A GBM student's boosters go through onnxmltools' LightGBM
-converter, which writes their raw margins; the student's output (init score, temperature,
-softmax) follows in the graph. The adapters (:func:`skdistill.students.as_student`) convert
+Converters exist for the MLP, linear, tree and GBM students and for distillers holding one
+of them. A GBM student's boosters go through onnxmltools' LightGBM or XGBoost converter,
+which writes their raw margins; the student's output (init score, temperature, softmax)
+follows in the graph. The adapters (:func:`skdistill.students.as_student`) convert
 through their wrapped estimator's skl2onnx converter, on one float input. Anything else
 raises an error naming the alternative.
 
@@ -134,7 +134,8 @@ def to_onnx(model, X=None, *, target_opset=None, options=None):
     Parameters
     ----------
     model : DistilledClassifier, DistilledRegressor or student
-        Fitted; its student an MLP, linear, tree or GBM (LightGBM backend) student.
+        Fitted; its student an MLP, linear, tree or GBM student, or an adapter whose
+        wrapped estimator skl2onnx converts.
     X : array-like or DataFrame, default=None
         Not used for its values; kept for the signature of ``skl2onnx.to_onnx``.
     target_opset : int or dict, default=None

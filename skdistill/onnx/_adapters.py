@@ -61,7 +61,7 @@ def check_adapter(adapter):
             "skl2onnx converter, so it cannot be exported to ONNX. Register one with "
             "skl2onnx.update_registered_converter (onnxmltools has them for LightGBM and "
             "XGBoost), ship the fitted model with joblib or skops, or distil into one of "
-            "skdistill's students (the MLP, linear, tree and LightGBM GBM students convert)."
+            "skdistill's students (all of which convert)."
         )
     if isinstance(adapter, HardLabelStudent) and not hasattr(inner, "predict_proba"):
         raise TypeError(

@@ -2,7 +2,7 @@
 
 Each converter writes the student's encoding (imputation with missing indicators, clipping,
 scaling; one-hot or ordinal categories) followed by its model (the MLP's layers, the linear
-model, the tree; a GBM's boosters through onnxmltools' LightGBM converter) with the
+model, the tree; a GBM's boosters through onnxmltools' converters) with the
 low-level ``container.add_node`` API of skl2onnx, in float32.
 
 Inputs: one float tensor ``(N, n_features)`` for a model fitted on an array (or on an
@@ -37,6 +37,7 @@ from ._adapters import (
     convert_adapter_classifier,
     convert_adapter_regressor,
 )
+from ._boosters import gbm_margins
 
 CONVERTIBLE = (
     SoftMLPClassifier,
@@ -279,110 +280,15 @@ def _tree(g, z, model):
     return g.node("TreeEnsembleRegressor", [z], domain="ai.onnx.ml", version=1, **attrs)
 
 
-class _MockBooster:
-    """A LightGBM model dump in the guise onnxmltools accepts for a booster (``is_mock``)."""
-
-    is_mock = True
-
-    def __init__(self, dump):
-        self._dump = dump
-
-    def dump_model(self, *args, **kwargs):
-        return self._dump
-
-
-def _single_output_dumps(dump):
-    """The dump as one single-output regression dump per output (class), exact for
-    onnxmltools: its regressor writes raw margin sums, where its classifier would apply
-    LightGBM's objective, which is not the student's (custom softmax, temperature)."""
-    per_iteration = int(dump["num_tree_per_iteration"])
-    parts = []
-    for k in range(per_iteration):
-        part = {key: v for key, v in dump.items() if key != "tree_info"}
-        part.update(objective="regression", num_class=1, num_tree_per_iteration=1)
-        part["tree_info"] = [_exact_for_float32(t) for t in dump["tree_info"][k::per_iteration]]
-        parts.append(part)
-    return parts
-
-
-def _exact_for_float32(tree):
-    """A tree whose splits onnxruntime (float32 inputs and thresholds) routes like LightGBM:
-    NaN read as 0 ("None") or sent the default way ("NaN") as a plain default direction, and
-    thresholds rounded down to float32 (``x <= t`` and ``x <= float32 below t`` agree on
-    float32 ``x``)."""
-    if "split_index" not in tree:
-        return dict(tree)
-    node = {k: v for k, v in tree.items() if k not in ("left_child", "right_child")}
-    if node["decision_type"] == "==":
-        node["default_left"] = False  # LightGBM sends NaN right at a categorical split
-    else:
-        threshold = float(node["threshold"])
-        if node["missing_type"] == "Zero":
-            raise TypeError(
-                "This LightGBM booster treats zero as missing (zero_as_missing=True), which "
-                "ONNX trees cannot express; use skdistill.deploy.export_predictor."
-            )
-        if node["missing_type"] == "None":
-            node["default_left"] = 0.0 <= threshold
-        t32 = np.float32(threshold)
-        if t32 > threshold:
-            t32 = np.nextafter(t32, np.float32(-np.inf))
-        node.update(threshold=float(t32), missing_type="NaN")
-    node["left_child"] = _exact_for_float32(tree["left_child"])
-    node["right_child"] = _exact_for_float32(tree["right_child"])
-    return node
-
-
-class _TreeOpsV1:
-    """The container, with onnxmltools' TreeEnsembleRegressor nodes pinned to ai.onnx.ml
-    version 1 (left unpinned they take the newest, 5, which skl2onnx refuses to write)."""
-
-    def __init__(self, container):
-        self._container = container
-
-    def __getattr__(self, name):
-        return getattr(self._container, name)
-
-    def add_node(self, op_type, *args, **kwargs):
-        if op_type == "TreeEnsembleRegressor":
-            kwargs.setdefault("op_version", 1)
-        return self._container.add_node(op_type, *args, **kwargs)
-
-
 def _gbm(g, z, model):
-    """Raw margins (N, n_outputs) of a GBM student's boosters, from onnxmltools' LightGBM
-    converter (one single-output ensemble per output); then the student's own output: the
+    """The booster's raw margins (see ``_boosters.py``), then the student's own output: the
     init score and temperature for classifiers, binary margins as logits ``[0, m]``."""
-    from types import SimpleNamespace
-
-    from onnxmltools.convert.lightgbm.operator_converters.LightGbm import convert_lightgbm
-
-    if model.backend != "lightgbm":
-        raise TypeError(
-            "skdistill converts GBM students with backend='lightgbm' to ONNX; this one uses "
-            f"backend={model.backend!r}. Use skdistill.deploy.export_predictor (numpy), or "
-            "refit the student with backend='lightgbm'."
-        )
-    classifier = isinstance(model, SoftGBMClassifier)
-    margins = []
-    for booster in [model.booster_] if classifier else model.boosters_:
-        for dump in _single_output_dumps(booster.dump_model()):
-            out = g.scope.get_unique_variable_name("margin")
-            operator = SimpleNamespace(
-                raw_operator=SimpleNamespace(booster_=_MockBooster(dump), boosting_type="gbdt"),
-                full_name=g.scope.get_unique_operator_name("LightGbm"),
-                input_full_names=[z],
-                output_full_names=[out],
-                split=None,
-            )
-            convert_lightgbm(g.scope, operator, _TreeOpsV1(g.container))
-            margins.append(out)
-    m = g.node("Concat", margins, axis=1) if len(margins) > 1 else margins[0]
-    if not classifier:
+    m = gbm_margins(g, z, model)
+    if not isinstance(model, SoftGBMClassifier):
         return m
     z = g.node("Mul", [g.node("Add", [m, g.const(np.atleast_1d(model.init_score_))]),
                        g.const([model.temperature_])])  # fmt: skip
-    if len(margins) == 1:  # binary: logits [0, z]
+    if len(model.classes_) == 2:  # binary: logits [0, z]
         z = g.node("Concat", [g.node("Sub", [z, z]), z], axis=1)
     return z
 
