@@ -83,10 +83,47 @@ def numeric_values(X, columns=None):
     return X.iloc[:, columns].to_numpy(dtype=np.float64, na_value=np.nan)
 
 
+def column_array(X, j):
+    """Column ``j`` of a DataFrame as its array (ndarray or pandas extension array).
+
+    Through ``DataFrame._get_column_array``, pandas' own accessor behind ``.iat`` (about a
+    microsecond; the public ``X.iloc[:, j]`` builds a Series and costs twenty), when this
+    pandas has it.
+    """
+    get = getattr(X, "_get_column_array", None)
+    return X.iloc[:, j].array if get is None else get(j)
+
+
+# The last Index read by column_names and its names. An Index is immutable and the reference
+# held here keeps its identity unique, so the same Index (one predict checks a frame's columns
+# up to three times: distiller, student, encoder) is read once.
+_last_columns = (None, None)
+
+
+def column_names(X):
+    """The column names of a DataFrame as a tuple, cheaply.
+
+    pandas 3 keeps string names in Arrow, where iterating the Index boxes every name
+    (~50 µs for 14 columns); Arrow's own conversion takes a few microseconds.
+    """
+    global _last_columns
+    columns = X.columns
+    last, names = _last_columns
+    if columns is last:
+        return names
+    values = columns.array
+    if hasattr(values, "__arrow_array__"):
+        names = tuple(values.__arrow_array__().to_pylist())
+    else:
+        names = tuple(columns.tolist())
+    _last_columns = (columns, names)
+    return names
+
+
 def _number(X, j):
     """The cell of column ``j`` of a one-row DataFrame as a number (pandas' NA and None are
     NaN)."""
-    value = X.iat[0, j]
+    value = column_array(X, j)[0]
     if value is None or value.__class__.__name__ == "NAType":
         return np.nan
     if isinstance(value, str):
@@ -100,7 +137,8 @@ def _number(X, j):
 def check_finite(values, *, allow_nan, nan_hint):
     """Raise a ValueError naming the problem when ``values`` (floats) hold infinity, or NaN
     where it is not allowed."""
-    if values.dtype.kind != "f" or np.isfinite(values).all():
+    # The ufunc's reduce directly: ndarray.all adds a Python wrapper to a one-row check.
+    if values.dtype.kind != "f" or np.logical_and.reduce(np.isfinite(values), axis=None):
         return
     if np.isinf(values).any():
         raise ValueError(
@@ -134,7 +172,7 @@ def _names_key(estimator):
 def has_fitted_columns(estimator, X):
     """Whether X is a DataFrame with exactly the fitted column names, in order."""
     names = _names_key(estimator)
-    return names is not None and is_dataframe(X) and tuple(X.columns) == names
+    return names is not None and is_dataframe(X) and column_names(X) == names
 
 
 def remember_columns(estimator):
@@ -157,7 +195,7 @@ def _fast_check(estimator, X):
         ):
             return X
         return None
-    if names is not None and is_dataframe(X) and len(X) >= 1 and tuple(X.columns) == names:
+    if names is not None and is_dataframe(X) and len(X) >= 1 and column_names(X) == names:
         return X
     return None
 

@@ -22,6 +22,8 @@ from .._validation import (
     check_finite,
     check_fitted,
     check_table,
+    column_array,
+    column_names,
     frame_to_float,
     is_dataframe,
     numeric_values,
@@ -86,10 +88,13 @@ class NumericTableEncoder(TransformerMixin, BaseEstimator):
         return self
 
     def _impute(self, X, missing):
-        # np.clip keeps NaN, which np.where then fills.
+        # np.maximum / np.minimum keep NaN, which np.where then fills (np.clip does the same
+        # behind a Python wrapper that costs more than the clipping of one row).
         if self.clip:
-            X = np.clip(X, self.data_min_, self.data_max_)
+            X = np.minimum(np.maximum(X, self.data_min_), self.data_max_)
         filled = np.where(missing, self.fill_, X)
+        if not len(self.missing_columns_):
+            return filled
         return np.hstack([filled, missing[:, self.missing_columns_]])
 
     def transform(self, X):
@@ -103,7 +108,10 @@ class NumericTableEncoder(TransformerMixin, BaseEstimator):
             X = frame_to_float(X)
         if not self.scale:
             return X
-        return (self._impute(X, np.isnan(X)) - self.mean_) / self.scale_
+        Z = self._impute(X, np.isnan(X))  # a new array: scaled in place
+        Z -= self.mean_
+        Z /= self.scale_
+        return Z
 
     def get_feature_names_out(self, input_features=None):
         names = _check_feature_names_in(self, input_features)
@@ -225,11 +233,24 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
             self._lookups.append({c: i for i, c in enumerate(categories)})
             codes = None if dtype is None else self._indexes[-1].get_indexer(dtype.categories)
             self._dtype_codes.append((dtype, codes))
+        # The code map of the categorical dtype last seen at predict time, per column.
+        self._seen_dtype_codes = list(self._dtype_codes)
+
+    def _category_codes(self, j, dtype):
+        """Our codes (-1: unseen) of the categories of a pandas categorical ``dtype``, by
+        position. Kept for the dtype object last seen: mapping categories costs ~20 µs,
+        more than encoding a whole row."""
+        seen, codes = self._seen_dtype_codes[j]
+        if dtype is not seen:
+            codes = self._indexes[j].get_indexer(dtype.categories)
+            self._seen_dtype_codes[j] = (dtype, codes)
+        return codes
 
     def __getstate__(self):
         # skops stores no pandas objects: keep the fitted dtypes as plain lists, rebuild the
         # lookups on load.
         state = dict(super().__getstate__())  # object's is the live __dict__
+        state.pop("_seen_dtype_codes", None)
         caches = state.pop("_lookups", None), state.pop("_indexes", None)
         dtype_codes = state.pop("_dtype_codes", None)
         if caches[0] is not None:
@@ -253,17 +274,10 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
         missing mask."""
         import pandas as pd
 
-        dtype, dtype_codes = self._dtype_codes[j]
-        # Order matters: pandas calls unordered dtypes with the same categories in another
-        # order equal, but their codes differ.
-        if (
-            dtype is not None
-            and isinstance(column.dtype, pd.CategoricalDtype)
-            and column.dtype.categories.equals(dtype.categories)
-        ):
+        if isinstance(column.dtype, pd.CategoricalDtype):
             raw = column.cat.codes.to_numpy()
             missing = raw < 0
-            return np.where(missing, -1, dtype_codes[raw]), missing
+            return np.where(missing, -1, self._category_codes(j, column.dtype)[raw]), missing
         values = column.to_numpy(dtype=object)
         missing = pd.isna(values)
         if len(values) <= 32:  # a dict beats pandas' per-call overhead on a few rows
@@ -278,7 +292,7 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
 
     def _encode(self, X):
         """``transform`` of a DataFrame already checked."""
-        if len(X) == 1 and tuple(X.columns) == self._columns:
+        if len(X) == 1 and column_names(X) == self._columns:
             return self._encode_row(X)
         n = len(X)
         blocks = [np.empty((n, 0))]
@@ -299,16 +313,26 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
         return np.hstack(blocks)
 
     def _encode_row(self, X):
-        """One row, read cell by cell: pandas' column access costs ~10 µs a column, a cell
-        ~2 µs, and a row of the adult table has 14 columns."""
+        """One row, read cell by cell from the column arrays: pandas' column access costs
+        ~20 µs a column, a cell ~1 µs, and a row of the adult table has 14 columns."""
+        import pandas as pd
+
         row = np.zeros((1, self._n_outputs))
         if self.numeric_encoder_ is not None:
             numbers = self.numeric_encoder_._encode(numeric_values(X, self._numeric_at))
             row[:, : numbers.shape[1]] = numbers
         for j, at in enumerate(self._categorical_at):
-            value = X.iat[0, at]
-            missing = _is_missing(value)
-            code = -1 if missing else self._lookups[j].get(value, -1)
+            values = column_array(X, at)
+            if isinstance(values.dtype, pd.CategoricalDtype):
+                # Its code, not its value: boxing a category (an Arrow string under
+                # pandas 3) costs ~20 µs.
+                raw = values.codes[0]
+                missing = raw < 0
+                code = -1 if missing else self._category_codes(j, values.dtype)[raw]
+            else:
+                value = values[0]
+                missing = _is_missing(value)
+                code = -1 if missing else self._lookups[j].get(value, -1)
             offset = self._offsets[j]
             if not self.one_hot:
                 row[0, offset] = code if code >= 0 else np.nan
