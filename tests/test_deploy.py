@@ -43,6 +43,7 @@ def _rows(X):
     rows["d"] = rows["d"].astype(object)
     rows.iloc[0, rows.columns.get_loc("d")] = "unseen"
     rows.iloc[1, 0] = 50.0
+    rows.iloc[3, 0] = np.nan  # NaN where fit saw none (LightGBM reads it as 0)
     return rows
 
 

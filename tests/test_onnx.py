@@ -47,6 +47,7 @@ def _test_rows(X):
         rows["d"] = rows["d"].astype(object)
         rows.iloc[0, rows.columns.get_loc("d")] = "unseen"
     rows.iloc[1, 0] = 50.0  # outside the training range: clipped by the MLP
+    rows.iloc[3, 0] = np.nan  # NaN where fit saw none (LightGBM reads it as 0)
     return rows
 
 

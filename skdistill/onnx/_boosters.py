@@ -39,7 +39,10 @@ def _single_output_dumps(dump):
     for k in range(per_iteration):
         part = {key: v for key, v in dump.items() if key != "tree_info"}
         part.update(objective="regression", num_class=1, num_tree_per_iteration=1)
-        part["tree_info"] = [_exact_for_float32(t) for t in dump["tree_info"][k::per_iteration]]
+        part["tree_info"] = [
+            {**tree, "tree_structure": _exact_for_float32(tree["tree_structure"])}
+            for tree in dump["tree_info"][k::per_iteration]
+        ]
         parts.append(part)
     return parts
 
@@ -63,7 +66,8 @@ def _exact_for_float32(tree):
             )
         if node["missing_type"] == "None":
             node["default_left"] = 0.0 <= threshold
-        t32 = np.float32(threshold)
+        largest = float(np.finfo(np.float32).max)  # LightGBM writes +-1e300 for infinity
+        t32 = np.float32(min(max(threshold, -largest), largest))
         if t32 > threshold:
             t32 = np.nextafter(t32, np.float32(-np.inf))
         node.update(threshold=float(t32), missing_type="NaN")
