@@ -68,7 +68,7 @@ def _exact_for_float32(tree):
             node["default_left"] = 0.0 <= threshold
         largest = float(np.finfo(np.float32).max)  # LightGBM writes +-1e300 for infinity
         t32 = np.float32(min(max(threshold, -largest), largest))
-        if t32 > threshold:
+        if float(t32) > threshold:
             t32 = np.nextafter(t32, np.float32(-np.inf))
         node.update(threshold=float(t32), missing_type="NaN")
     node["left_child"] = _exact_for_float32(tree["left_child"])
