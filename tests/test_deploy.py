@@ -184,6 +184,8 @@ def test_export_errors(mixed):
         export_predictor(SoftMLPClassifier())
     with pytest.raises(NotFittedError):
         export_predictor(DistilledClassifier(LGBMClassifier()))
+    with pytest.raises(NotFittedError):
+        export_predictor(SoftGBMRegressor())
     adapter = LogitRegressorStudent(Ridge()).fit(X[["a", "e"]], y)
     with pytest.raises(TypeError, match="LogitRegressorStudent.*ONNX"):
         export_predictor(adapter)

@@ -220,6 +220,8 @@ def test_what_cannot_be_converted_says_so(mixed):
         to_onnx(DistilledClassifier(LGBMClassifier()), X)
     with pytest.raises(NotFittedError):
         to_onnx(SoftGBMClassifier(), X)
+    with pytest.raises(NotFittedError):
+        to_onnx(LogitRegressorStudent(Ridge()), X[["a", "e"]])
     distiller = DistilledRegressor(
         Ridge().fit(X[["a"]], y), student=LGBMRegressor(n_estimators=2, verbose=-1), sampler=None
     ).fit(X[["a"]])
