@@ -64,6 +64,23 @@ def _load():
     return "{:.1f}, {:.1f}, {:.1f}".format(*os.getloadavg())
 
 
+def reference_us():
+    """A fixed yardstick of the machine's speed at the moment (µs, best of 7 medians): one
+    float64 (1, 54) @ (54, 64) product and a 100-step Python loop. On this machine, quiet
+    (load average ~0.2): 3.2 and 1.4 µs."""
+    import timeit
+
+    x, W = np.ones((1, 54)), np.ones((54, 64))
+    out = {}
+    for name, stmt in (("matmul_1x54_54x64", lambda: x @ W), ("python_loop_100", _loop)):
+        out[name] = min(timeit.repeat(stmt, number=2_000, repeat=7)) / 2_000 * 1e6
+    return out
+
+
+def _loop():
+    return sum(range(100))
+
+
 def single_row(fn, X, args):
     """Round medians of one-row calls (µs): their median and their minimum."""
     from skdistill.measure import single_row_latency
@@ -276,6 +293,7 @@ def run_dataset(name, args, workdir):
         "n_test": len(X),
         "input": "one-row DataFrame (categories)" if hasattr(X, "iloc") else "numpy row",
         "load_start": _load(),
+        "reference_us": reference_us(),
     }
     with threadpool_limits(limits=1):
         ways, skipped = _teacher_ways(teacher, split, method, workdir, info, args)
@@ -381,6 +399,16 @@ def targets_table(results):
     return "\n".join(lines)
 
 
+def _reference(data):
+    ref = data.get("reference_us")
+    if not ref:
+        return ""
+    return (
+        f"; yardstick (quiet machine: 3.2 / 1.4 µs): one-row matmul "
+        f"{ref['matmul_1x54_54x64']:.1f} µs, Python loop {ref['python_loop_100']:.1f} µs"
+    )
+
+
 def markdown(results):
     """The results as markdown: the targets, then one table per data set."""
     lines = ["### Targets", "", targets_table(results), ""]
@@ -390,7 +418,7 @@ def markdown(results):
             "",
             f"{data['task']}; {data['input']}; teacher: {data['teacher']}, {data['n_trees']} "
             f"trees, {data['n_train']:,} train rows; load average {data['load_start']} at the "
-            f"start, {data['load_end']} at the end.",
+            f"start, {data['load_end']} at the end{_reference(data)}.",
             "",
             "| model | served by | single row, median (µs) | best of k (µs) | batch (rows/s) "
             "| artifact (bytes) | x Booster (1 row) | x predict_proba (1 row) "
