@@ -245,8 +245,10 @@ class SoftLogisticRegression(SoftClassifierMixin, BaseEstimator):
 
     def _predict_proba_checked(self, X):
         z = self._decision_function_checked(X)
-        if z.ndim == 1:
-            z = np.column_stack([np.zeros(len(z)), z])
+        if z.ndim == 1:  # logits [0, z] (filled in place: np.column_stack costs more)
+            logits = np.zeros((len(z), 2))
+            logits[:, 1] = z
+            z = logits
         return softmax_rows(z)
 
     def _distill_defaults(self):

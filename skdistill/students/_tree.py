@@ -20,7 +20,7 @@ from sklearn.utils.validation import (
 )
 
 from ._base import SoftClassifierMixin, SoftRegressorMixin
-from ._loss import blended_logits, blended_proba, blended_values, sharpen
+from ._loss import blended_logits, blended_proba, blended_values, sharpen, softmax_rows
 from ._preprocess import check_input, check_weights, encode, fit_preprocessor
 
 
@@ -183,8 +183,7 @@ class SoftTreeClassifier(SoftClassifierMixin, _BaseSoftTree):
 
     def _proba_from_leaves(self, V):
         if self.target == "logits":
-            V = np.exp(V - V.max(axis=1, keepdims=True))
-            return V / V.sum(axis=1, keepdims=True)
+            return softmax_rows(V)
         return sharpen(V, self.temperature_)
 
     def predict_proba(self, X):
