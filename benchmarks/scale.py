@@ -440,7 +440,8 @@ def main(argv=None):
         for rows in args.sweep
     ]
     configs.append({"kind": "overhead", "tasks": 200})
-    configs.append({"kind": "encoding", "rows": args.sweep[0]})
+    if args.sweep:
+        configs.append({"kind": "encoding", "rows": args.sweep[0]})
     if args.only:
         configs = [
             c
