@@ -3,10 +3,10 @@
 A chunked transfer set (``TransferSet.training_chunks``) hands out ``(X, targets,
 sample_weight)`` a chunk at a time. :class:`EncodedChunks` passes every chunk once through a
 student's encoding (its fitted input encoder and its targets) and keeps the result as float32
-in a store like the transfer set's (in memory, or ``.npy`` files beside it), so that epochs
-and L-BFGS passes read encoded chunks instead of encoding them again. :class:`ChunkedBatches`
-turns them into the mini-batches of one epoch: the chunks in a new random order each epoch,
-each chunk's rows shuffled into mini-batches by the same code as in-memory training
+beside the transfer set (in memory, or ``.npy`` memory maps next to it), so that epochs and
+L-BFGS passes read encoded rows instead of encoding them again. :class:`ChunkedBatches`
+turns them into the mini-batches of one epoch: groups of rows that each hold a slice of every
+chunk, shuffled into mini-batches by the same code as in-memory training
 (:class:`~skdistill.students._mlp._ShuffledBatches`). A fixed ``validation_fraction`` of each
 chunk's rows, drawn once, is held out for early stopping; :meth:`ChunkedBatches.validation_loss`
 streams over the chunks too. Every random choice comes from the student's seeded generator,
@@ -14,24 +14,27 @@ so a fit is reproducible.
 """
 
 import os
+import shutil
+import tempfile
 import warnings
+import weakref
 
 import numpy as np
 
-from .._store import ChunkStore, check_room
+from .._store import check_room
 
 _DTYPE = np.float32
 # Rows sampled across the chunks to fit the input encoder and the target scale.
 ENCODER_ROWS = 100_000
-# Chunks shuffled together into one epoch's mini-batches. A chunk of a Dask fit holds one
-# partition's rows; on covtype (sorted by region) training a chunk at a time cost the 2x64
-# MLP 4 points of agreement with the teacher, which mixing chunks wins back (measured in
-# docs/scaling.md). Memory: this many encoded chunks, twice (the group and its shuffle).
-MIX_CHUNKS = 4
 
 
 class EncodedChunks:
     """The chunks of a chunked transfer set, each passed once through ``encode``.
+
+    The encoded rows of all chunks are kept in one array per name, in chunk order: in memory
+    for a store in memory, as ``.npy`` memory maps in a temporary directory beside a store on
+    disk (deleted with this object), so any rows of any chunk are read without opening a
+    file.
 
     Parameters
     ----------
@@ -44,51 +47,75 @@ class EncodedChunks:
 
     Notes
     -----
-    The encoded chunks are stored like the transfer set: in memory for a store in memory,
-    in a temporary directory beside it for a store on disk (deleted with this object). When
-    that disk has no room for them (estimated from the first chunk), each chunk is encoded
-    again at each read instead, with a warning.
+    When the disk has no room for the encoded rows, each chunk is encoded again at each
+    read instead (``arrays`` is None), with a warning.
     """
 
     def __init__(self, chunks, encode, names):
         self.chunks, self.encode, self.names = chunks, encode, names
-        self.store = None
+        self.arrays = None
+        sizes = [chunks.store.sizes[i] for i in chunks.chunk_ids]
+        self.starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         if len(chunks) == 0:
             return
-        source = chunks.store
         first = encode(*chunks.chunk(0))
-        directory = os.path.dirname(source.path) if source.on_disk else None
-        if source.on_disk:
-            first_bytes = sum(a.nbytes for a in first.values() if a is not None)
-            n_bytes = first_bytes * chunks.n_rows / max(len(next(iter(first.values()))), 1)
+        n_rows = int(self.starts[-1])
+        shapes = {n: (n_rows, *a.shape[1:]) for n, a in first.items() if a is not None}
+        n_bytes = sum(int(np.prod(shapes[n])) * first[n].dtype.itemsize for n in shapes)
+        source = chunks.store
+        if not source.on_disk:
+            self.arrays = {n: np.empty(shapes[n], first[n].dtype) for n in shapes}
+        else:
+            directory = os.path.dirname(source.path)
             try:
                 check_room(n_bytes, directory)
             except OSError as exc:
                 warnings.warn(
                     f"No room on disk to keep the encoded transfer set ({exc}); every chunk "
-                    "is encoded again each time it is read, which is slower.",
+                    "is encoded again each time it is read, which is slower, and the "
+                    "student's mini-batches mix the rows of one chunk only.",
                     UserWarning,
                     stacklevel=4,
                 )
                 return
-        self.store = ChunkStore(on_disk=source.on_disk, directory=directory)
-        self._append(first)
+            self.path = tempfile.mkdtemp(prefix="skdistill-encoded-", dir=directory)
+            self._cleanup = weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
+            self.arrays = {
+                n: np.lib.format.open_memmap(
+                    os.path.join(self.path, f"{n}.npy"), "w+", first[n].dtype, shapes[n]
+                )
+                for n in shapes
+            }
+        self._write(0, first)
         for k in range(1, len(chunks)):
-            self._append(encode(*chunks.chunk(k)))
+            self._write(k, encode(*chunks.chunk(k)))
         # No reference back to the student's code (often a bound method holding this object):
-        # the encoded chunks (and their files) go as soon as training drops them.
+        # the encoded rows (and their files) go as soon as training drops them.
         self.encode = None
 
-    def _append(self, arrays):
-        self.store.append(**{name: a for name, a in arrays.items() if a is not None})
+    def _write(self, k, arrays):
+        for name, array in arrays.items():
+            if array is not None:
+                self.arrays[name][self.starts[k] : self.starts[k + 1]] = array
 
     def __len__(self):
         return len(self.chunks)
 
     def __getitem__(self, k):
         """The encoded arrays of chunk ``k``, in the order of ``names`` (None where absent)."""
-        arrays = self.encode(*self.chunks.chunk(k)) if self.store is None else self.store.chunk(k)
-        return tuple(arrays.get(name) for name in self.names)
+        return self.rows(k, slice(None))
+
+    def rows(self, k, positions):
+        """The encoded arrays of the rows ``positions`` (sorted) of chunk ``k``."""
+        if self.arrays is None:
+            arrays = self.encode(*self.chunks.chunk(k))
+            return tuple(
+                None if arrays.get(n) is None else arrays[n][positions] for n in self.names
+            )
+        start, stop = self.starts[k], self.starts[k + 1]
+        return tuple(
+            self.arrays[n][start:stop][positions] if n in self.arrays else None for n in self.names
+        )
 
 
 class ChunkedBatches:
@@ -111,10 +138,12 @@ class ChunkedBatches:
         self.model, self.chunks = model, chunks
         self.alpha = float(chunks.alpha)
         sizes = [chunks.store.sizes[i] for i in chunks.chunk_ids]
-        self.val_rows = []
+        self.val_rows, self.train_rows = [], []
         for size in sizes:
             n_val = 0 if validation_fraction is None else int(round(validation_fraction * size))
-            self.val_rows.append(np.sort(rng.permutation(size)[:n_val]))
+            order = rng.permutation(size)
+            self.val_rows.append(np.sort(order[:n_val]))
+            self.train_rows.append(np.sort(order[n_val:]).astype(np.int32))
         self.n_rows = int(sum(sizes) - sum(map(len, self.val_rows)))
         if self.n_rows < 1:
             raise ValueError(
@@ -139,20 +168,33 @@ class ChunkedBatches:
     def _encoded(self, k):
         return self.encoded[k]
 
-    def _training_rows(self, k):
-        """The encoded arrays of chunk ``k`` without its validation rows."""
-        arrays = self._encoded(k)
-        train = np.ones(len(arrays[0]), dtype=bool)
-        train[self.val_rows[k]] = False
-        return [None if a is None else a[train] for a in arrays]
+    def _slice(self, k, group, n_groups, offset):
+        """The training rows of chunk ``k`` in slice ``group`` of ``n_groups``, counted from a
+        random ``offset`` (so that slices change from epoch to epoch)."""
+        train = self.train_rows[k]
+        n = len(train)
+        take = (offset + np.arange(group * n // n_groups, (group + 1) * n // n_groups)) % n
+        return self.encoded.rows(k, np.sort(train[take]))
 
     def epoch(self, rng):
-        """Yield ``(X, soft, hard, weights, batch_weight)`` for each batch of a new shuffle:
-        the chunks in a new order, ``MIX_CHUNKS`` at a time shuffled together."""
+        """Yield ``(X, soft, hard, weights, batch_weight)`` for each batch of a new shuffle.
+
+        An epoch runs over as many groups of rows as there are chunks, in a new random
+        order; each group holds an equal slice of every chunk, from a new random offset each
+        epoch, shuffled into mini-batches. A chunk of a Dask fit holds one partition's rows:
+        on covtype (sorted by region) training a chunk at a time cost the 2x64 MLP 4 points
+        of agreement with the teacher (docs/scaling.md). Without the encoded copy (no room on
+        disk) a group is one chunk.
+        """
         total = 0.0
-        order = rng.permutation(len(self.chunks))
-        for start in range(0, len(order), MIX_CHUNKS):
-            parts = [self._training_rows(k) for k in order[start : start + MIX_CHUNKS]]
+        n_chunks = len(self.chunks)
+        offsets = [rng.randint(max(len(t), 1)) for t in self.train_rows]
+        mixed = self.encoded.arrays is not None
+        for group in rng.permutation(n_chunks):
+            if mixed:
+                parts = [self._slice(k, group, n_chunks, offsets[k]) for k in range(n_chunks)]
+            else:
+                parts = [self._slice(group, 0, 1, 0)]
             arrays = [
                 None if parts[0][i] is None else np.concatenate([p[i] for p in parts])
                 for i in range(4)

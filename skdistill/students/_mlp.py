@@ -340,11 +340,12 @@ class _BaseSoftMLP(BaseEstimator):
     def fit_chunks(self, chunks):
         """Train on a chunked transfer set, holding one chunk of it in memory at a time.
 
-        The chunks are encoded once, kept beside the transfer set. Each epoch visits them in a
-        new random order, four at a time, and shuffles the rows of those four into
-        mini-batches (a chunk of a Dask fit holds one partition's rows);
-        ``validation_fraction`` of every chunk's rows (drawn once) are held out for early
-        stopping. The input encoding and the target scale are fitted on
+        The chunks are encoded once, kept beside the transfer set. Each epoch runs over as
+        many groups of rows as there are chunks, in a new random order; a group holds an
+        equal slice of every chunk (from a new random offset each epoch), shuffled into
+        mini-batches, so that no batch comes from one chunk (a chunk of a Dask fit holds one
+        partition's rows). ``validation_fraction`` of every chunk's rows (drawn once) are
+        held out for early stopping. The input encoding and the target scale are fitted on
         about 100,000 rows sampled across the chunks. Always starts from new weights
         (``warm_start`` does not apply).
 
