@@ -32,9 +32,9 @@ class EncodedChunks:
     """The chunks of a chunked transfer set, each passed once through ``encode``.
 
     The encoded rows of all chunks are kept in one array per name, in chunk order: in memory
-    for a store in memory, as ``.npy`` memory maps in a temporary directory beside a store on
-    disk (deleted with this object), so any rows of any chunk are read without opening a
-    file.
+    for a store in memory; for a store on disk, as one raw file per name in a temporary
+    directory beside it (deleted with this object), read with plain positioned reads rather
+    than memory maps, so that rows read once do not stay in this process's resident memory.
 
     Parameters
     ----------
@@ -48,27 +48,29 @@ class EncodedChunks:
     Notes
     -----
     When the disk has no room for the encoded rows, each chunk is encoded again at each
-    read instead (``arrays`` is None), with a warning.
+    read instead (``kept`` is False), with a warning.
     """
 
     def __init__(self, chunks, encode, names):
         self.chunks, self.encode, self.names = chunks, encode, names
-        self.arrays = None
+        self.kept, self.arrays, self.files = False, {}, {}
         sizes = [chunks.store.sizes[i] for i in chunks.chunk_ids]
         self.starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         if len(chunks) == 0:
             return
         first = encode(*chunks.chunk(0))
         n_rows = int(self.starts[-1])
-        shapes = {n: (n_rows, *a.shape[1:]) for n, a in first.items() if a is not None}
-        n_bytes = sum(int(np.prod(shapes[n])) * first[n].dtype.itemsize for n in shapes)
+        self.layout = {n: (a.dtype, a.shape[1:]) for n, a in first.items() if a is not None}
         source = chunks.store
         if not source.on_disk:
-            self.arrays = {n: np.empty(shapes[n], first[n].dtype) for n in shapes}
+            self.arrays = {
+                n: np.empty((n_rows, *shape), dtype) for n, (dtype, shape) in self.layout.items()
+            }
         else:
             directory = os.path.dirname(source.path)
+            row_bytes = sum(d.itemsize * int(np.prod(s)) for d, s in self.layout.values())
             try:
-                check_room(n_bytes, directory)
+                check_room(n_rows * row_bytes, directory)
             except OSError as exc:
                 warnings.warn(
                     f"No room on disk to keep the encoded transfer set ({exc}); every chunk "
@@ -80,12 +82,8 @@ class EncodedChunks:
                 return
             self.path = tempfile.mkdtemp(prefix="skdistill-encoded-", dir=directory)
             self._cleanup = weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
-            self.arrays = {
-                n: np.lib.format.open_memmap(
-                    os.path.join(self.path, f"{n}.npy"), "w+", first[n].dtype, shapes[n]
-                )
-                for n in shapes
-            }
+            self.files = {n: os.path.join(self.path, f"{n}.bin") for n in self.layout}
+        self.kept = True
         self._write(0, first)
         for k in range(1, len(chunks)):
             self._write(k, encode(*chunks.chunk(k)))
@@ -95,26 +93,51 @@ class EncodedChunks:
 
     def _write(self, k, arrays):
         for name, array in arrays.items():
-            if array is not None:
+            if array is None:
+                continue
+            if self.files:
+                with open(self.files[name], "ab") as f:
+                    np.ascontiguousarray(array, dtype=self.layout[name][0]).tofile(f)
+            else:
                 self.arrays[name][self.starts[k] : self.starts[k + 1]] = array
+
+    def _read(self, name, start, stop):
+        """Rows ``start:stop`` (of all chunks) of the array ``name``."""
+        if not self.files:
+            return self.arrays[name][start:stop]
+        dtype, shape = self.layout[name]
+        width = int(np.prod(shape))
+        values = np.fromfile(
+            self.files[name],
+            dtype=dtype,
+            count=(stop - start) * width,
+            offset=start * width * dtype.itemsize,
+        )
+        return values.reshape(stop - start, *shape)
 
     def __len__(self):
         return len(self.chunks)
 
     def __getitem__(self, k):
         """The encoded arrays of chunk ``k``, in the order of ``names`` (None where absent)."""
-        return self.rows(k, slice(None))
+        n = int(self.starts[k + 1] - self.starts[k])
+        return self.rows(k, np.arange(n))
 
     def rows(self, k, positions):
-        """The encoded arrays of the rows ``positions`` (sorted) of chunk ``k``."""
-        if self.arrays is None:
+        """The encoded arrays of the rows ``positions`` (sorted) of chunk ``k``; only the
+        span from the first to the last is read."""
+        if not self.kept:
             arrays = self.encode(*self.chunks.chunk(k))
             return tuple(
                 None if arrays.get(n) is None else arrays[n][positions] for n in self.names
             )
-        start, stop = self.starts[k], self.starts[k + 1]
+        if len(positions) == 0:
+            return tuple(None if n not in self.layout else self._read(n, 0, 0) for n in self.names)
+        lo, hi = int(positions[0]), int(positions[-1]) + 1
+        start = int(self.starts[k])
         return tuple(
-            self.arrays[n][start:stop][positions] if n in self.arrays else None for n in self.names
+            None if n not in self.layout else self._read(n, start + lo, start + hi)[positions - lo]
+            for n in self.names
         )
 
 
@@ -189,7 +212,7 @@ class ChunkedBatches:
         total = 0.0
         n_chunks = len(self.chunks)
         offsets = [rng.randint(max(len(t), 1)) for t in self.train_rows]
-        mixed = self.encoded.arrays is not None
+        mixed = self.encoded.kept
         for group in rng.permutation(n_chunks):
             if mixed:
                 parts = [self._slice(k, group, n_chunks, offsets[k]) for k in range(n_chunks)]
