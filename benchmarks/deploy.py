@@ -450,6 +450,34 @@ def markdown(results):
     return "\n".join(lines)
 
 
+def section(results, source):
+    """The "Deployment" section of ``docs/benchmarks.md`` (``benchmarks.report`` renders it);
+    ``source`` names the results file."""
+    p = results["protocol"]
+    max_train = p["max_train"]
+    if isinstance(max_train, int):
+        max_train = f"{max_train:,}"
+    yardstick = (
+        "Per data set, a yardstick records the machine's speed at the time (a one-row 54x64 "
+        "float64 product and a 100-step Python loop; 3.2 and 1.4 µs on the quiet machine)."
+    )
+    intro = (
+        f"From `OMP_WAIT_POLICY=PASSIVE python -m benchmarks.deploy` (`{source}`); what to ship "
+        "and how, and what these numbers show, is in `docs/deploy.md`. Each data set's LightGBM "
+        f"teacher is fitted on its train part (train rows: {max_train}) and early-stopped as in "
+        f"`benchmarks/_models.py` (at most {p['max_trees']:,} trees); the students are trained "
+        "briefly on its outputs for the train rows (latency and size do not depend on how well "
+        f"they fit). Single row: {p['single_row']}. Batch: {p['batch']}. Threads: "
+        f"{p['threads']}, for single rows and batches alike. Sizes: pickle (teacher, "
+        "distiller, student), model string (Booster), shared library (compiled teacher), "
+        "`.npz` (numpy predictor), ONNX bytes; the distiller's pickle holds the teacher. ONNX "
+        "Runtime is timed on ready input tensors (`skdistill.onnx.to_feeds` done beforehand). "
+        f"Machine: {p['machine']}; load average {p.get('load_start', p.get('load', '?'))} at the "
+        f"start, {p.get('load_end', '?')} at the end. {yardstick}"
+    )
+    return "\n".join(["## Deployment", "", intro, "", markdown(results)])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="*", default=list(DATASETS))

@@ -727,30 +727,13 @@ def deployment_text(path=None):
     """The section of ``python -m benchmarks.deploy``'s results, when they exist."""
     import json
 
-    from .deploy import RESULTS, markdown
+    from .deploy import RESULTS, section
 
     path = Path(path or RESULTS)
     if not path.exists():
         return []
     results = json.loads(path.read_text())
-    protocol = results["protocol"]
-    return [
-        "## Deployment",
-        "",
-        f"From `python -m benchmarks.deploy` (`{_repo_relative(path)}`); what to ship and how is "
-        "in `docs/deploy.md`. A LightGBM teacher on "
-        f"{protocol['max_train']:,} train rows (at most {protocol['max_trees']:,} trees), and "
-        "students trained on its outputs for those rows. Single row: "
-        f"{protocol['single_row']}; batch: {protocol['batch']}; one thread each (the teacher "
-        "with n_jobs=1, the Booster with num_threads=1, tl2cgen with nthread=1, ONNX Runtime "
-        "with one intra-op thread). Sizes: pickle (teacher, distiller, student), model string "
-        "(Booster), shared library (compiled teacher), `.npz` (numpy predictor), ONNX bytes. "
-        "The distiller's pickle holds the teacher. ONNX Runtime is timed on ready input "
-        "tensors (`skdistill.onnx.to_feeds` done beforehand). Timings depend on the machine's "
-        f"load ({protocol.get('load', 'not recorded')}).",
-        "",
-        markdown(results),
-    ]
+    return section(results, _repo_relative(path)).splitlines()
 
 
 def write_report(results, doc, results_path=None):
