@@ -215,7 +215,7 @@ def make_sampler(name):
 # compiled teacher
 
 
-def compile_teacher(model, split, workdir, nthread=2):
+def compile_teacher(model, split, workdir, nthread=None):
     """Compile a LightGBM teacher to a shared library with treelite + tl2cgen.
 
     Returns (predict function X -> probabilities / values, info dict). Raises ImportError
@@ -228,7 +228,7 @@ def compile_teacher(model, split, workdir, nthread=2):
     tl_model = treelite.frontend.from_lightgbm(model.booster_)
     libpath = str(workdir / "teacher.so")
     tl2cgen.export_lib(
-        tl_model, toolchain="gcc", libpath=libpath, params={"parallel_comp": 4}, nthread=2
+        tl_model, toolchain="gcc", libpath=libpath, params={"parallel_comp": 4}, nthread=nthread
     )
     predictor = tl2cgen.Predictor(libpath, nthread=nthread)
     compile_seconds = time.perf_counter() - tic
