@@ -222,15 +222,18 @@ def run_dataset(name, seed, plan):
     return result
 
 
-def default_choice(students):
+def default_choice(students, teacher_bytes=None):
     """(index, sizes trained) of the default ladder's choice, from the single-size fits: the
-    distiller climbs the MLP sizes smallest first and stops as :func:`stop_climbing` says."""
+    distiller climbs the MLP sizes smallest first and stops as :func:`stop_climbing` says,
+    then chooses as :func:`choose` does (a student larger than the teacher only when no smaller
+    one trained)."""
     records = []
     for s in (s for s in students if s["kind"] == "mlp"):
         skip = stop_climbing(records, TOLERANCE)
         records.append(skipped_record(s["label"]) if skip else s["record"])
     table = candidates_table(records)
-    return choose(table, tolerance=TOLERANCE, budget=None), int((table["error"] == "").sum())
+    index = choose(table, tolerance=TOLERANCE, budget=None, teacher_bytes=teacher_bytes)
+    return index, int((table["error"] == "").sum())
 
 
 def gap_closed(teacher, direct, distilled):

@@ -69,7 +69,7 @@ def chosen_student(cell):
     of the climbing rule re-renders without re-running)."""
     from .sizing import default_choice
 
-    index, trained = default_choice(cell["students"])
+    index, trained = default_choice(cell["students"], cell["teacher"]["size_bytes"])
     return cell["students"][index], trained
 
 

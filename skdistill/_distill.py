@@ -48,6 +48,7 @@ from ._sizing import (
     fit_candidate,
     skipped_record,
     stop_climbing,
+    teacher_size,
 )
 from ._store import STORES, resolve_store
 from ._tables import CHUNK_ROWS, rows_at
@@ -729,7 +730,10 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             fitted.append(student)
             records.append(record)
         table = candidates_table(records)
-        best = choose(table, tolerance=self.tolerance, budget=self.budget)
+        teacher_bytes = teacher_size(transfer.teacher_adapter.estimator) if sizing else None
+        best = choose(
+            table, tolerance=self.tolerance, budget=self.budget, teacher_bytes=teacher_bytes
+        )
         student, payoff_ = self._payoff(transfer, candidates[best], fitted[best])
         # Set together, once everything has worked.
         self.candidates_, self.best_index_ = table, best
@@ -860,7 +864,9 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
     budget : dict or None, default=None
         Limits on the chosen student, ``{"max_bytes": int, "max_latency_us": float}`` (either
         key optional): candidates over budget are not chosen; none within it is an error
-        naming the smallest candidate's size and latency.
+        naming the smallest candidate's size and latency. Without ``max_bytes``, a candidate
+        at least as large as the teacher (pickled) is chosen only when no smaller one
+        trained.
     response_method : str, default="auto"
         Which output of the teacher to distil; "auto" takes exact logits where the library
         exposes them (see :func:`skdistill.teachers.as_teacher`).

@@ -74,6 +74,15 @@ def fit_candidate(student, X, targets, sample_weight, transfer, *, name, catch):
     return fitted, record
 
 
+def teacher_size(teacher):
+    """The teacher's pickled bytes, or None when it cannot be pickled (then no candidate is
+    ruled out for its size)."""
+    try:
+        return pickled_size(teacher)
+    except Exception:  # noqa: BLE001 - any pickling failure means "size unknown"
+        return None
+
+
 def stop_climbing(records, tolerance):
     """Whether the default ladder stops: the last size trained scored no more than
     ``tolerance`` above every smaller one, so a larger one is unlikely to be chosen."""
@@ -96,11 +105,13 @@ def candidates_table(records):
     return table
 
 
-def choose(table, *, tolerance, budget):
+def choose(table, *, tolerance, budget, teacher_bytes=None):
     """Index of the chosen candidate.
 
     Among the candidates that trained and meet the budget, the smallest (pickled bytes) whose
-    score is within ``tolerance`` of the best score.
+    score is within ``tolerance`` of the best score. Without a ``max_bytes`` budget, a
+    candidate at least as large as the teacher (``teacher_bytes``) is chosen only when no
+    smaller one trained: a student larger than its teacher compresses nothing.
     """
     ok = table["error"] == ""
     if not ok.any():
@@ -121,6 +132,10 @@ def choose(table, *, tolerance, budget):
             f"and {table['latency_us'][smallest]:.1f} µs per row. Raise the budget, or add "
             "smaller students to the ladder."
         )
+    if teacher_bytes is not None and budget.get("max_bytes") is None:
+        smaller = within & (table["size_bytes"] < teacher_bytes)
+        if smaller.any():
+            within = smaller
     scores = np.where(within, table["score"], np.nan)
     if np.isnan(scores).all():  # no hold-out: only a single candidate can be chosen
         if within.sum() > 1:

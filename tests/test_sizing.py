@@ -52,6 +52,18 @@ def test_a_budget_keeps_the_best_that_fits_or_names_the_smallest():
         choose(t, tolerance=0.0, budget={"max_bytes": 50})
 
 
+def test_a_student_larger_than_the_teacher_is_chosen_only_when_no_smaller_one_trained():
+    t = table([100, 200, 400], [0.80, 0.85, 0.90])
+    assert choose(t, tolerance=0.0, budget=None, teacher_bytes=300) == 1
+    assert choose(t, tolerance=0.0, budget=None, teacher_bytes=None) == 2
+    # Nothing smaller than the teacher: choose as without it.
+    assert choose(t, tolerance=0.0, budget=None, teacher_bytes=50) == 2
+    # An explicit max_bytes budget replaces the teacher's size.
+    assert choose(t, tolerance=0.0, budget={"max_bytes": 500}, teacher_bytes=300) == 2
+    failed = table([100, 200, 400], [0.80, np.nan, 0.90], errors=["", "E: x", ""])
+    assert choose(failed, tolerance=0.0, budget=None, teacher_bytes=300) == 0
+
+
 def test_the_default_ladder_stops_climbing_when_size_stops_paying():
     def records(*scores):
         return [{"score": s, "error": ""} for s in scores]
