@@ -111,7 +111,10 @@ def column_names(X):
     last, names = _last_columns
     if columns is last:
         return names
-    values = columns.array
+    # Only string names take the Arrow path: a MultiIndex has no single array, and Arrow
+    # would turn interval names into dicts.
+    arrow_strings = type(columns.dtype).__name__ in ("StringDtype", "ArrowDtype")
+    values = columns.array if arrow_strings and columns.nlevels == 1 else None
     if hasattr(values, "__arrow_array__"):
         names = tuple(values.__arrow_array__().to_pylist())
     else:

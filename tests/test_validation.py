@@ -173,3 +173,28 @@ def test_check_table_and_dense_table():
         check_dense_table(np.ones((0, 2)))
     frame = pd.DataFrame({"a": [1.0, np.nan], "b": pd.array([1, pd.NA], dtype="Int64")})
     np.testing.assert_array_equal(numeric_values(frame.iloc[[1]], [0, 1]), [[np.nan, np.nan]])
+
+
+def test_multiindex_and_interval_column_names_are_read_as_they_are():
+    from skdistill._validation import column_names
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(
+        {("a", "x"): rng.normal(size=60), ("a", "c"): pd.Categorical(rng.choice(["u", "v"], 60))}
+    )
+    y = (X[("a", "x")] > 0).astype(int)
+    assert column_names(X) == (("a", "x"), ("a", "c"))
+    model = SoftLogisticRegression().fit(X, y)
+    np.testing.assert_allclose(model.predict_proba(X.iloc[:1]), model.predict_proba(X)[:1])
+    intervals = pd.DataFrame(np.zeros((1, 2)), columns=pd.IntervalIndex.from_breaks([0, 1, 2]))
+    assert column_names(intervals) == tuple(intervals.columns)
+
+
+def test_an_all_missing_categorical_column_encodes_as_missing():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"x": rng.normal(size=60), "c": pd.Categorical(rng.choice(["u", "v"], 60))})
+    y = (X["x"] > 0).astype(int)
+    model = SoftLogisticRegression().fit(X, y)
+    empty = X.assign(c=pd.Categorical([None] * 60))  # a dtype with no categories at all
+    as_object = X.assign(c=pd.Series([None] * 60, dtype=object))
+    np.testing.assert_allclose(model.predict_proba(empty), model.predict_proba(as_object))

@@ -276,8 +276,10 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
 
         if isinstance(column.dtype, pd.CategoricalDtype):
             raw = column.cat.codes.to_numpy()
-            missing = raw < 0
-            return np.where(missing, -1, self._category_codes(j, column.dtype)[raw]), missing
+            # A trailing -1 makes raw code -1 (missing) map to -1, with no out-of-bounds
+            # index on a column whose dtype has no categories at all.
+            codes = np.append(self._category_codes(j, column.dtype), -1)
+            return codes[raw], raw < 0
         values = column.to_numpy(dtype=object)
         missing = pd.isna(values)
         if len(values) <= 32:  # a dict beats pandas' per-call overhead on a few rows
