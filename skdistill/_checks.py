@@ -140,16 +140,17 @@ def whole_set_bytes(X, n_rows, n_outputs):
     return n_rows * _bytes_per_row(X, n_outputs)
 
 
-def check_memory(X, *, n_real, n_pseudo, n_outputs, available=None):
+def check_memory(X, *, n_real, n_pseudo, n_outputs, available=None, per_row=None):
     """Raise a MemoryError before labeling when the transfer set cannot fit in memory.
 
-    The estimate is the transfer set itself (rows x (features + teacher outputs)); training
-    needs more, so passing this check does not promise that the student fits.
+    The estimate is the transfer set itself (rows x (features + teacher outputs)), at
+    ``per_row`` bytes a row when given (a compact chunked store), else as X holds them;
+    training needs more, so passing this check does not promise that the student fits.
     """
     available = available_memory() if available is None else available
     if available is None:
         return
-    per_row = _bytes_per_row(X, n_outputs)
+    per_row = _bytes_per_row(X, n_outputs) if per_row is None else per_row
     n_rows = n_real + n_pseudo
     needed = n_rows * per_row
     if needed <= available:

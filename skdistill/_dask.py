@@ -268,6 +268,7 @@ def build_dask_transfer_set(distiller, X, y, sample_weight, rng, *, store, direc
     """A chunked :class:`TransferSet` labeled partition by partition on the Dask workers."""
     import time
 
+    from ._checks import available_memory
     from ._chunked import compact_bytes, plan_store
     from ._random import draw_seed
     from ._store import resolve_store
@@ -280,7 +281,12 @@ def build_dask_transfer_set(distiller, X, y, sample_weight, rng, *, store, direc
     n_pseudo = distiller._n_pseudo(sampler, sum(n_kept))
     n_outputs = len(distiller.classes_) if distiller._task == "classification" else 1
     n_rows = sum(n_kept) + n_pseudo
-    kind = resolve_store(store, compact_bytes(n_rows, X.shape[1], n_outputs), whole=False)
+    kind = resolve_store(
+        store,
+        compact_bytes(n_rows, X.shape[1], n_outputs),
+        available=available_memory(),
+        whole=False,
+    )
     store = plan_store(kind, n_rows, X.shape[1], n_outputs, directory)
     base = draw_seed(rng)
     runner = runner_for(adapter)

@@ -32,7 +32,7 @@ from ._checks import (
     warn_if_alpha_unused,
     whole_set_bytes,
 )
-from ._chunked import build_chunks, plan_store
+from ._chunked import build_chunks, compact_bytes, plan_store
 from ._codec import RowCodec
 from ._dask import build_dask_transfer_set, is_dask_collection
 from ._defaults import default_alpha, default_sampler
@@ -567,9 +567,16 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         available = available_memory()
         n_bytes = whole_set_bytes(X, len(X) + n_pseudo, n_outputs)
         store = resolve_store(self.store, n_bytes, available=available)
-        if store is None:  # a chunked store is compact; on disk, the disk's room is checked
+        if store != "disk":  # on disk, the disk's room is checked instead
+            # A chunked store in memory holds float32 rows and outputs.
+            compact = compact_bytes(1, X.shape[1], n_outputs) if store == "memory" else None
             check_memory(
-                X, n_real=len(X), n_pseudo=n_pseudo, n_outputs=n_outputs, available=available
+                X,
+                n_real=len(X),
+                n_pseudo=n_pseudo,
+                n_outputs=n_outputs,
+                available=available,
+                per_row=compact,
             )
         if self._task == "classification" and (classes is None or len(classes) < 2):
             return sampler, store  # fit raises its own error about the classes soon

@@ -263,6 +263,9 @@ def test_a_transfer_set_too_large_for_memory_fails_before_labeling(binary):
     # store="auto" (the default) puts it on disk, where it does not fit either.
     with pytest.raises(OSError, match="needs about .* GB on disk"):
         model.set_params(store="auto").fit(X, y)
+    # A chunked store in memory is compact (float32: 5 features + 2 outputs), but still checked.
+    with pytest.raises(MemoryError, match=r"of about 28 bytes each"):
+        model.set_params(store="memory").fit(X, y)
     assert switch.calls == 0
 
 
