@@ -872,8 +872,8 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         Limits on the chosen student, ``{"max_bytes": int, "max_latency_us": float}`` (either
         key optional): candidates over budget are not chosen; none within it is an error
         naming the smallest candidate's size and latency. Without ``max_bytes``, a candidate
-        at least as large as the teacher (pickled) is chosen only when no smaller one
-        trained.
+        at least as large as the teacher (pickled) is chosen only when no smaller one trained
+        within the budget.
     response_method : str, default="auto"
         Which output of the teacher to distil; "auto" takes exact logits where the library
         exposes them (see :func:`skdistill.teachers.as_teacher`).

@@ -111,7 +111,8 @@ def choose(table, *, tolerance, budget, teacher_bytes=None):
     Among the candidates that trained and meet the budget, the smallest (pickled bytes) whose
     score is within ``tolerance`` of the best score. Without a ``max_bytes`` budget, a
     candidate at least as large as the teacher (``teacher_bytes``) is chosen only when no
-    smaller one trained: a student larger than its teacher compresses nothing.
+    smaller one trained within the budget: a student larger than its teacher compresses
+    nothing.
     """
     ok = table["error"] == ""
     if not ok.any():

@@ -61,7 +61,20 @@ def pickled_size(obj):
     an exact measure (NumPy arrays pickle at their buffer size, LightGBM and XGBoost models
     as their model text/bytes).
     """
-    return len(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+    counter = _ByteCounter()  # counts the bytes without holding a copy of a large model
+    pickle.dump(obj, counter, protocol=pickle.HIGHEST_PROTOCOL)
+    return counter.n_bytes
+
+
+class _ByteCounter:
+    """A write-only file that only counts what is written to it."""
+
+    def __init__(self):
+        self.n_bytes = 0
+
+    def write(self, data):
+        self.n_bytes += memoryview(data).nbytes
+        return memoryview(data).nbytes
 
 
 def batch_throughput(predict, X, *, n_repeats=3):

@@ -281,7 +281,9 @@ def test_linear_student_trains_chunk_by_chunk_like_on_the_whole_set(
 
 
 @pytest.mark.parametrize("student", ["mlp", "tree"])
-def test_plain_fit_with_a_disk_store_predicts_like_a_memory_store(data, small_chunks, student):
+def test_plain_fit_with_a_disk_store_predicts_like_a_memory_store(
+    data, small_chunks, student, tmp_path
+):
     from skdistill.students import SoftMLPClassifier
 
     X, y, teacher = data
@@ -291,14 +293,21 @@ def test_plain_fit_with_a_disk_store_predicts_like_a_memory_store(data, small_ch
     }[student]
     fitted = {}
     for store in ("memory", "disk", None):
+        directory = tmp_path / str(store)
+        directory.mkdir()
         model = DistilledClassifier(
-            teacher, student=make(), n_samples=2.0, store=store, random_state=0
+            teacher,
+            student=make(),
+            n_samples=2.0,
+            store=store,
+            directory=directory,
+            random_state=0,
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             warnings.simplefilter("ignore", UserWarning)  # the tree loads the set whole
             fitted[store] = model.fit(X, y)
-        assert not hasattr(model, "transfer_set_")  # the store goes when fit ends
+        assert list(directory.iterdir()) == []  # the store's files go when fit ends
     # Memory and disk chunks hold the same float32 rows: the same student, bit for bit.
     np.testing.assert_array_equal(
         fitted["memory"].predict_proba(X), fitted["disk"].predict_proba(X)

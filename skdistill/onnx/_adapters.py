@@ -29,7 +29,10 @@ def wrapped(adapter):
 
 def _unconvertible(estimator):
     """The first (nested) estimator without an skl2onnx converter, or None."""
-    from skl2onnx._supported_operators import sklearn_operator_name_map
+    try:  # private to skl2onnx: if it moves, skl2onnx raises its own missing-converter error
+        from skl2onnx._supported_operators import sklearn_operator_name_map
+    except ImportError:
+        return None
 
     if isinstance(estimator, Pipeline):
         parts = [step for _, step in estimator.steps]
