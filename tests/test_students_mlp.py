@@ -506,3 +506,15 @@ def test_stopping_rule_counts_epochs_without_improvement():
     assert rule.update(0.95) and not rule.stalled  # the best, but by less than tol
     assert not rule.update(0.99) and rule.stalled
     assert rule.best_loss == 0.95
+
+
+def test_weights_replaced_by_hand_are_used_for_predictions():
+    X = np.random.default_rng(0).normal(size=(200, 4))
+    y = (X[:, 0] > 0).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = SoftMLPClassifier(hidden_layer_sizes=(8,), max_iter=20, random_state=0).fit(X, y)
+    model.predict_proba(X[:3])  # the float64 copies of the weights are in use
+    model.coefs_[1] = np.zeros_like(model.coefs_[1])  # a new array in the same list
+    model.intercepts_[1] = np.zeros_like(model.intercepts_[1])
+    np.testing.assert_allclose(model.predict_proba(X[:3]), 0.5)

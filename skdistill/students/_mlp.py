@@ -201,8 +201,11 @@ class _BaseSoftMLP(BaseEstimator):
         than a single row's products."""
         if dtype == self.coefs_[0].dtype:
             return list(zip(self.coefs_, self.intercepts_, strict=True))
-        coefs, intercepts, layers = vars(self).get("_float64_layers", (None, None, None))
-        if coefs is self.coefs_ and intercepts is self.intercepts_:
+        arrays, layers = vars(self).get("_float64_layers", ((), None))
+        current = (*self.coefs_, *self.intercepts_)
+        if len(arrays) == len(current) and all(
+            a is b for a, b in zip(arrays, current, strict=True)
+        ):
             return layers
         return [
             (W.astype(dtype), b.astype(dtype))
@@ -210,11 +213,11 @@ class _BaseSoftMLP(BaseEstimator):
         ]
 
     def _keep_float64_layers(self):
-        """Cache the float64 copies of the weights for predictions, with the lists they copy:
-        weights set by hand (new ``coefs_`` / ``intercepts_`` lists) are used as they are."""
+        """Cache the float64 copies of the weights for predictions, with the arrays they copy:
+        weights set by hand (a new list or a new array in it) are used as they are. An edit
+        in place of a weight array needs this called again."""
         self._float64_layers = (
-            self.coefs_,
-            self.intercepts_,
+            (*self.coefs_, *self.intercepts_),
             [
                 (W.astype(np.float64), b.astype(np.float64))
                 for W, b in zip(self.coefs_, self.intercepts_, strict=True)
