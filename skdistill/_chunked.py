@@ -133,6 +133,11 @@ class TrainingChunks:
     def __len__(self):
         return len(self.chunk_ids)
 
+    @property
+    def sizes(self):
+        """Rows of each training chunk, in order."""
+        return [self.store.sizes[i] for i in self.chunk_ids]
+
     def chunk(self, k):
         """``(X, targets, sample_weight)`` of the ``k``-th training chunk."""
         i = self.chunk_ids[k]

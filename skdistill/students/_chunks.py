@@ -54,8 +54,7 @@ class EncodedChunks:
     def __init__(self, chunks, encode, names):
         self.chunks, self.encode, self.names = chunks, encode, names
         self.kept, self.arrays, self.files = False, {}, {}
-        sizes = [chunks.store.sizes[i] for i in chunks.chunk_ids]
-        self.starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self.starts = np.concatenate([[0], np.cumsum(chunks.sizes)]).astype(np.int64)
         if len(chunks) == 0:
             return
         first = encode(*chunks.chunk(0))
@@ -160,7 +159,7 @@ class ChunkedBatches:
         self._batches_of = _ShuffledBatches
         self.model, self.chunks = model, chunks
         self.alpha = float(chunks.alpha)
-        sizes = [chunks.store.sizes[i] for i in chunks.chunk_ids]
+        sizes = chunks.sizes
         self.val_rows, self.train_rows = [], []
         for size in sizes:
             n_val = 0 if validation_fraction is None else int(round(validation_fraction * size))
@@ -187,9 +186,6 @@ class ChunkedBatches:
             "hard": None if self.alpha == 0 else hard,
             "weights": weights,
         }
-
-    def _encoded(self, k):
-        return self.encoded[k]
 
     def _slice(self, k, group, n_groups, offset):
         """The training rows of chunk ``k`` in slice ``group`` of ``n_groups``, counted from a
@@ -236,14 +232,13 @@ class ChunkedBatches:
             rows = self.val_rows[k]
             if len(rows) == 0:
                 continue
-            Xt, soft, hard, weights = self._encoded(k)
-            w = np.ones(len(rows)) if weights is None else np.asarray(weights)[rows]
+            Xt, soft, hard, weights = self.encoded.rows(k, rows)  # rows are sorted
+            w = np.ones(len(rows)) if weights is None else np.asarray(weights)
             if w.sum() <= 0:
                 continue
-            hard = None if hard is None else hard[rows]
             loss, _ = loss_fn(
-                self.model._forward(Xt[rows]),
-                soft[rows],
+                self.model._forward(Xt),
+                soft,
                 hard,
                 (w / w.sum()).astype(_DTYPE),
                 **loss_kwargs,
