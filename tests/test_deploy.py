@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.exceptions import NotFittedError
-from sklearn.linear_model import Ridge
+from sklearn.linear_model import LogisticRegression, Ridge
 from student_helpers import EXPORTABLE_CLASSIFIERS, EXPORTABLE_REGRESSORS, mixed_table
 
 from skdistill import DistilledClassifier, DistilledRegressor
@@ -158,6 +158,39 @@ def test_distiller_predictor_and_sizes(mixed, tmp_path):
     np.testing.assert_allclose(predictor.predict(X), regressor.predict(X), rtol=1e-12)
     predictor.save(tmp_path / "tree.npz")
     assert (tmp_path / "tree.npz").stat().st_size < 100_000
+
+
+@pytest.mark.parametrize("make", CLASSIFIERS + REGRESSORS)
+@pytest.mark.filterwarnings("ignore:overflow encountered in cast")  # trees compare in float32
+def test_one_row_at_a_time_matches_the_batch(mixed, make):
+    """A single array row takes the predictor's one-row path (no NaN or infinity) or the
+    batch path (NaN imputed, overflow in its finiteness test): the batch's answers either way."""
+    X, y = mixed
+    X = X[["a", "b", "e"]].to_numpy()
+    student = make().fit(X, y if hasattr(make(), "predict_proba") else X[:, 0])
+    rows = X[:12].copy()
+    rows[1, 0] = np.nan  # imputed, with its missing indicator
+    rows[2, :] = 1e308  # finite, but the one-row test's sum overflows
+    rows[3, 2] = -50.0  # clipped to the training range
+    predictor = export_predictor(student)
+    method = "predict_proba" if hasattr(student, "predict_proba") else "predict"
+    batch = getattr(predictor, method)(rows)
+    one_at_a_time = np.concatenate([getattr(predictor, method)(rows[[i]]) for i in range(12)])
+    np.testing.assert_allclose(one_at_a_time, batch, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(batch, getattr(student, method)(rows), rtol=1e-12, atol=1e-15)
+    with pytest.raises(ValueError, match="infinity"):
+        getattr(predictor, method)(np.array([[0.0, np.inf, 1.0]]))
+
+
+def test_predictor_refuses_nan_one_row_at_a_time_when_the_teacher_does():
+    X = np.random.default_rng(0).normal(size=(200, 3))
+    y = (X[:, 0] > 0).astype(int)
+    teacher = LogisticRegression().fit(X, y)  # refuses NaN
+    model = DistilledClassifier(teacher, student=SoftLogisticRegression(), sampler=None)
+    predictor = export_predictor(model.fit(X, y))
+    assert predictor.meta["allow_nan"] is False
+    with pytest.raises(ValueError, match="NaN"):
+        predictor.predict(np.array([[np.nan, 0.0, 0.0]]))
 
 
 def test_predictor_input_errors(mixed):

@@ -29,6 +29,8 @@ regressor) take their target from here too, so that each meaning has one code pa
 ``docs/students.md`` has the table of what each student does with ``alpha`` and ``T``.
 """
 
+import math
+
 import numpy as np
 from scipy.special import softmax
 
@@ -43,6 +45,12 @@ def log_softmax(Z):
 
 def softmax_rows(Z):
     """Row-wise softmax (a new array); a few microseconds on one row, unlike scipy's."""
+    if len(Z) == 1 and Z.dtype == np.float64:  # Python's math: a third of the array calls' time
+        z = Z[0].tolist()
+        top = max(z)
+        e = [math.exp(v - top) for v in z]
+        total = sum(e)
+        return np.array([[v / total for v in e]])
     # The ufuncs' reduce directly: Z.max / Z.sum add a Python wrapper each.
     E = np.exp(Z - np.maximum.reduce(Z, axis=1, keepdims=True))
     E /= np.add.reduce(E, axis=1, keepdims=True)

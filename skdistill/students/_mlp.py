@@ -7,6 +7,7 @@ shuffled mini-batches; the raw table is encoded inside the student (imputation, 
 indicators, scaling, one-hot), so the student takes the same input as the teacher.
 """
 
+import operator
 import time
 import warnings
 from numbers import Integral, Real
@@ -177,6 +178,8 @@ class _BaseSoftMLP(BaseEstimator):
         act = ACTIVATIONS[self.activation]
         layers = self._layers(X.dtype)
         last = len(layers) - 1
+        if len(X) == 1:  # a 1-D row: adding the biases needs no broadcasting
+            return self._forward_chunk(X[0], layers, act, last)[None]
         if len(X) <= CHUNK_ROWS:  # one chunk: no output buffer to fill
             return self._forward_chunk(X, layers, act, last)
         out = np.empty((len(X), layers[-1][0].shape[1]), dtype=X.dtype)
@@ -203,9 +206,7 @@ class _BaseSoftMLP(BaseEstimator):
             return list(zip(self.coefs_, self.intercepts_, strict=True))
         arrays, layers = vars(self).get("_float64_layers", ((), None))
         current = (*self.coefs_, *self.intercepts_)
-        if len(arrays) == len(current) and all(
-            a is b for a, b in zip(arrays, current, strict=True)
-        ):
+        if len(arrays) == len(current) and all(map(operator.is_, arrays, current)):
             return layers
         return [
             (W.astype(dtype), b.astype(dtype))
