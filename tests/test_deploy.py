@@ -66,10 +66,13 @@ def test_classifier_predictor_matches_student(mixed, make, table, tmp_path):
     loaded = load(tmp_path / "model.npz")
     np.testing.assert_allclose(loaded.predict_proba(rows), expected, rtol=1e-12, atol=1e-15)
     if table == "frame":  # one row at a time, as a DataFrame and as a dict
-        one = rows.iloc[[0]]
-        np.testing.assert_allclose(loaded.predict_proba(one), expected[:1], rtol=1e-12)
-        as_dict = {k: v[0] for k, v in one.to_dict("list").items()}
-        np.testing.assert_allclose(loaded.predict_proba(as_dict), expected[:1], rtol=1e-12)
+        rows.iloc[2, rows.columns.get_loc("c")] = None  # a missing category
+        expected = student.predict_proba(rows)
+        for i in range(len(rows)):
+            one = rows.iloc[[i]]
+            np.testing.assert_allclose(loaded.predict_proba(one), expected[[i]], rtol=1e-12)
+            as_dict = {k: v[0] for k, v in one.to_dict("list").items()}
+            np.testing.assert_allclose(loaded.predict_proba(as_dict), expected[[i]], rtol=1e-12)
 
 
 @pytest.mark.parametrize("make", REGRESSORS)
@@ -147,6 +150,12 @@ def test_distiller_predictor_and_sizes(mixed, tmp_path):
     predictor = export_predictor(model)
     np.testing.assert_allclose(predictor.predict_proba(X), model.predict_proba(X), rtol=1e-12)
     np.testing.assert_array_equal(predictor.predict(X), model.predict(X))
+    # one-row frames read categorical cells by their codes; "d" had missing values in fit
+    picked = [*np.flatnonzero(X["d"].isna())[:3], *range(3)]
+    for i in picked:
+        one = X.iloc[[i]]
+        expected = model.predict_proba(one)
+        np.testing.assert_allclose(predictor.predict_proba(one), expected, rtol=1e-12)
     predictor.save(tmp_path / "mlp.npz")
     assert (tmp_path / "mlp.npz").stat().st_size < 200_000
     regressor = DistilledRegressor(
