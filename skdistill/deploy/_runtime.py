@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 FORMAT_VERSION = 1
+_FLOAT64 = np.dtype(np.float64)
 _PROBA_EPS = 1e-12  # skdistill._targets.PROBA_EPS
 
 
@@ -78,6 +79,7 @@ class Predictor:
             names = [(f"coef_{i}", f"intercept_{i}") for i in range(n)]
             self._layers = [(arrays[w].astype(float), arrays[b].astype(float)) for w, b in names]
         self._prepare_row(enc, arrays)
+        self._row_proba = _dense_row_proba(self)
         if meta["model"] == "gbm":  # Python lists for the one-row walk
             keys = ("feature", "threshold", "left", "right", "nan_left", "zero_missing",
                     "zero_left", "cat", "other_left", "cat_member", "roots")  # fmt: skip
@@ -88,7 +90,9 @@ class Predictor:
         missing indicators' encoding of 'not missing' in place) and the statistics of the
         numeric columns, and the tree as Python lists."""
         n = len(self._numeric_at)
-        self._ones = np.ones(n)
+        # The finiteness test of one row is its dot product with this: NaN or infinity makes
+        # it non-finite, and with a power of two this small no finite row overflows.
+        self._probe = np.full(n, 2.0**-64)
         template = np.zeros(self._n_encoded)
         self._stats = None
         if enc["scale"]:
@@ -283,8 +287,8 @@ class Predictor:
     def _encode_finite_row(self, v):
         """One row of numbers encoded in a few array operations, with the same arithmetic as
         a batch; None when the row holds NaN or infinity (the batch path imputes or raises)."""
-        total = float(v.dot(self._ones))
-        if total - total != 0.0:  # NaN or infinity somewhere (or an overflow: rechecked)
+        total = float(v.dot(self._probe))
+        if total - total != 0.0:  # NaN or infinity somewhere
             return None
         z = self._template.copy()
         n = len(v)
@@ -364,6 +368,15 @@ class Predictor:
         -------
         ndarray of shape (n_samples, n_classes)
         """
+        if (  # one finite row of numbers for a network or a linear model: its own kernel
+            self._row_proba is not None
+            and type(X) is np.ndarray
+            and X.shape == self._row_proba.shape
+            and X.dtype is _FLOAT64
+        ):
+            proba = self._row_proba(X[0])
+            if proba is not None:
+                return proba
         if self.classes_ is None:
             raise AttributeError("predict_proba is for classifiers; this is a regressor.")
         out, how = self._outputs(X), self.meta["output"]
@@ -448,6 +461,68 @@ def _is_missing(value):
     if value is None or (isinstance(value, float) and value != value):
         return True
     return value.__class__.__name__ in ("NAType", "NaTType")
+
+
+def _dense_row_proba(predictor):
+    """For a classifier fitted on an array whose model is a network or a linear model: a
+    function of one row (1-D float64) that gives its probabilities, shape (1, n_classes), or
+    None when the row holds NaN or infinity (the general path then imputes or raises).
+
+    The general path's arithmetic, in one function whose arrays are bound in advance: on a
+    54-feature MLP 2x64, ~9 µs a row against ~11 through the general path's steps. None when
+    the predictor is anything else.
+    """
+    meta = predictor.meta
+    if (
+        predictor.classes_ is None
+        or predictor._names is not None
+        or predictor._stats is None
+        or meta["model"] not in ("mlp", "linear")
+        or meta["output"] not in ("softmax", "binary_softmax")
+    ):
+        return None
+    if meta["model"] == "mlp":
+        *hidden, (W_out, b_out) = predictor._layers
+        activation = np.maximum if meta["activation"] == "relu" else None
+    else:
+        hidden, activation = [], None
+        W_out = np.ascontiguousarray(predictor.arrays["coef"].T)
+        b_out = predictor.arrays["intercept"]
+    binary = meta["output"] == "binary_softmax"
+    clip, mean, scale = predictor._stats
+    probe, template = predictor._probe, predictor._template
+    n, indicators = len(probe), len(template) > len(probe)
+    dot, maximum, minimum, tanh, exp = np.dot, np.maximum, np.minimum, np.tanh, math.exp
+
+    def proba(v):
+        total = float(v.dot(probe))
+        if total - total != 0.0:  # NaN or infinity somewhere
+            return None
+        if indicators:  # the missing indicators' "not missing" values follow the numbers
+            z = template.copy()
+            numbers = z[:n]
+        else:
+            z = numbers = np.empty(n)
+        if clip is None:
+            np.subtract(v, mean, out=numbers)
+        else:
+            minimum(maximum(v, clip[0], out=numbers), clip[1], out=numbers)
+            numbers -= mean
+        numbers /= scale
+        for W, b in hidden:
+            z = dot(z, W)
+            z += b
+            activation(z, 0.0, out=z) if activation is not None else tanh(z, out=z)
+        z = dot(z, W_out)
+        z += b_out
+        logits = [0.0, float(z[0])] if binary else z.tolist()
+        top = max(logits)
+        e = [exp(u - top) for u in logits]
+        total = sum(e)
+        return np.array([[u / total for u in e]])
+
+    proba.shape = (1, predictor.n_features_in_)
+    return proba
 
 
 def _mlp_forward(Z, layers, relu):
