@@ -7,14 +7,25 @@ sampler on the partition and draws and labels that chunk. Every task's seed come
 runs, so the transfer set is the same on one worker or many. The teacher is sent to the
 workers once (``client.scatter``). The client gathers the tasks' results in order, a bounded
 window at a time, into a chunked store (:mod:`skdistill._store`), from which the student
-trains chunk by chunk. Without a ``distributed.Client`` the same tasks run in this process.
+trains chunk by chunk. Real-row and pseudo-row tasks go through one window (the workers do
+not idle while the last real rows are stored), and a partition's sampler is fitted only when
+its first chunk is submitted. Without a ``distributed.Client`` the same tasks run in this
+process.
+
+Each task times its sampling and labeling on its worker. ``fit_times["sampling"]`` and
+``["labeling"]`` split the wall time from the first task to the last stored result in
+proportion to those worker seconds (so they add up to the wall time, as in one process);
+``["worker_sampling"]`` and ``["worker_labeling"]`` are the worker seconds themselves, summed
+over the workers.
 
 Lost workers are Dask's business: a task whose worker dies is run again elsewhere (it is
 deterministic, so its rows are neither lost nor duplicated), up to the scheduler's
 ``allowed-failures``; past that, ``fit`` raises and the estimator is left as it was.
 """
 
+import itertools
 import math
+import time
 from functools import partial
 
 import numpy as np
@@ -135,16 +146,23 @@ def dask_meta(X):
 
 def _label_real(part, y, w, adapter, *, codes_of, holdout, seed, batch_size):
     """Label a partition's real rows, kept ones in a seeded random order (so that no chunk
-    holds one class of a sorted table), and set its held-out rows aside."""
+    holds one class of a sorted table), and set its held-out rows aside. The kept rows and
+    their outputs come back as the store's float32 (half the bytes to send); the held-out
+    ones as they are, for scoring."""
     n = len(part)
     order = np.random.RandomState(seed).permutation(n)
     n_held = math.ceil(holdout * n) if holdout > 0 else 0
     y = None if y is None else codes_of(np.asarray(y))
     w = None if w is None else np.asarray(w, dtype=np.float64)
-    out = {}
+    out = {"seconds": {"sampling": 0.0, "labeling": 0.0}}
     for key, idx in (("real", order[n_held:]), ("held", np.sort(order[:n_held]))):
         rows = rows_at(part, idx)
+        tic = time.perf_counter()
         outputs = label_rows(adapter, rows, batch_size=batch_size, n_jobs=1) if len(idx) else None
+        out["seconds"]["labeling"] += time.perf_counter() - tic
+        if key == "real" and outputs is not None:
+            rows = np.asarray(numeric_values(rows), dtype=_DTYPE)
+            outputs = np.asarray(outputs, dtype=_DTYPE)
         out[key] = {
             "X": rows,
             "outputs": outputs,
@@ -155,7 +173,9 @@ def _label_real(part, y, w, adapter, *, codes_of, holdout, seed, batch_size):
 
 
 def _fit_sampler(part, template, *, holdout, seeds):
-    """The sampler fitted on the partition's kept rows (the same split as ``_label_real``)."""
+    """The sampler fitted on the partition's kept rows (the same split as ``_label_real``),
+    and the seconds that took."""
+    tic = time.perf_counter()
     n = len(part)
     if holdout > 0:
         order = np.random.RandomState(seeds["holdout"]).permutation(n)
@@ -163,16 +183,25 @@ def _fit_sampler(part, template, *, holdout, seeds):
     sampler = clone(template, safe=False)
     if "random_state" in getattr(sampler, "get_params", dict)():
         sampler.set_params(random_state=seeds["sampler"])
-    return sampler.fit(part)
+    sampler.fit(part)
+    return sampler, time.perf_counter() - tic
 
 
-def _draw_and_label(sampler, adapter, meta, *, n_rows, seed, batch_size):
-    """Draw one chunk of pseudo rows and label it; the rows come back as float32."""
+def _draw_and_label(fitted, adapter, meta, *, n_rows, seed, batch_size, first):
+    """Draw one chunk of pseudo rows from ``fitted`` (``_fit_sampler``'s result) and label
+    it; the rows and outputs come back as float32, with the seconds spent (the sampler's fit
+    counted by the ``first`` chunk of the partition)."""
+    sampler, fit_seconds = fitted
+    tic = time.perf_counter()
     chunk = next(iter(iter_sampler_chunks(sampler, n_rows, n_rows, random_state=seed)))
     if is_dataframe(meta):
         chunk = in_container_of(chunk, meta)
+    rows = np.asarray(numeric_values(chunk), dtype=_DTYPE)
+    sampling = time.perf_counter() - tic + (fit_seconds if first else 0.0)
+    tic = time.perf_counter()
     outputs = label_rows(adapter, chunk, batch_size=batch_size, n_jobs=1)
-    return {"X": np.asarray(numeric_values(chunk), dtype=_DTYPE), "outputs": outputs}
+    seconds = {"sampling": sampling, "labeling": time.perf_counter() - tic}
+    return {"X": rows, "outputs": np.asarray(outputs, dtype=_DTYPE), "seconds": seconds}
 
 
 # ------------------------------------------------------------------------------------------
@@ -199,14 +228,53 @@ class _LocalRunner:
     window = 1
 
 
+def _capped_threads(adapter, n_threads):
+    """A copy of ``adapter`` whose teacher predicts on at most ``n_threads`` threads.
+
+    Dask runs one task per worker thread and limits OpenMP to it, but LightGBM's
+    scikit-learn models choose their own thread count (``n_jobs=None``: every physical core
+    of the machine), so each worker would run that many threads against the other workers'
+    for the same cores. Each ``n_jobs`` in the teacher (pipeline steps included) that is
+    negative, above ``n_threads``, or None in a LightGBM model, becomes ``n_threads`` in the
+    copy sent to the workers; the user's teacher is left as it is. (XGBoost follows the
+    OpenMP limit by default; an explicit ``n_jobs`` is part of its fitted booster and is
+    kept.) Predictions do not depend on the thread count.
+    """
+    import cloudpickle
+
+    adapter = cloudpickle.loads(cloudpickle.dumps(adapter))
+    todo, seen = [adapter.estimator], set()
+    while todo:
+        est = todo.pop()
+        if id(est) in seen or not hasattr(est, "get_params"):
+            continue
+        seen.add(id(est))
+        params = est.get_params(deep=False)
+        value = params.get("n_jobs")
+        library = type(est).__module__.split(".")[0]
+        if "n_jobs" in params and (
+            (value is None and library == "lightgbm")
+            or (value is not None and (value < 0 or value > n_threads))
+        ):
+            est.n_jobs = n_threads  # not set_params: a FrozenEstimator refuses it
+        for v in params.values():
+            if isinstance(v, list):  # a pipeline's steps, a column transformer's parts
+                todo.extend(x for step in v if isinstance(step, tuple) for x in step)
+            else:
+                todo.append(v)
+    return adapter
+
+
 class _ClientRunner:
-    """Runs tasks on a ``distributed`` cluster; the teacher is scattered once."""
+    """Runs tasks on a ``distributed`` cluster; the teacher is scattered once, with no
+    more threads than a worker has (:func:`_capped_threads`)."""
 
     def __init__(self, client, adapter):
         self.client = client
-        self.teacher = client.scatter(adapter, broadcast=True, hash=False)
-        n_threads = sum(client.nthreads().values())
-        self.window = max(2, _WINDOW_PER_THREAD * n_threads)
+        threads = client.nthreads()
+        teacher = _capped_threads(adapter, min(threads.values(), default=1))
+        self.teacher = client.scatter(teacher, broadcast=True, hash=False)
+        self.window = max(2, _WINDOW_PER_THREAD * sum(threads.values()))
 
     def partitions(self, parts):
         lazy = [i for i, p in enumerate(parts) if hasattr(p, "__dask_graph__")]
@@ -266,8 +334,6 @@ def _pseudo_counts(n_pseudo, lengths):
 
 def build_dask_transfer_set(distiller, X, y, sample_weight, rng, *, store, directory):
     """A chunked :class:`TransferSet` labeled partition by partition on the Dask workers."""
-    import time
-
     from ._checks import available_memory
     from ._chunked import compact_bytes, plan_store
     from ._random import draw_seed
@@ -311,31 +377,57 @@ def build_dask_transfer_set(distiller, X, y, sample_weight, rng, *, store, direc
         )
         for i in range(len(parts))
     ]
-    fields = _store_real_rows(store, run_in_order(runner, real), CHUNK_ROWS)
     counts = _pseudo_counts(n_pseudo, n_kept) if n_pseudo else [0] * len(parts)
-    meta = dask_meta(X)
-    calls = []
+    pseudo = _pseudo_calls(
+        runner, parts, counts, sampler, dask_meta(X), holdout, base, distiller.batch_size
+    )
+    # One window for both kinds of task: the pseudo rows' tasks start while the last real
+    # rows are being stored.
+    seconds = {}
+    results = _timed(run_in_order(runner, itertools.chain(real, pseudo)), seconds)
+    fields = _store_real_rows(store, itertools.islice(results, len(real)), CHUNK_ROWS)
+    for result in results:
+        store.append(X=result["X"], outputs=result["outputs"])
+    wall = time.perf_counter() - tic
+    share = seconds["sampling"] / max(seconds["sampling"] + seconds["labeling"], 1e-12)
+    times = {
+        "teacher_fit": 0.0,
+        "sampling": wall * share,
+        "labeling": wall * (1 - share),
+        "worker_sampling": seconds["sampling"],
+        "worker_labeling": seconds["labeling"],
+    }
+    return _transfer_set(distiller, X, adapter, store, fields, times)
+
+
+def _pseudo_calls(runner, parts, counts, sampler, meta, holdout, base, batch_size):
+    """The pseudo-row tasks, partition by partition and chunk by chunk; a partition's
+    sampler is fitted when its first chunk's task is about to be submitted (so that only the
+    samplers of the partitions in flight are held)."""
+    from ._tables import CHUNK_ROWS
+
     for i, count in enumerate(counts):
         if count == 0:
             continue
         seeds = {"holdout": _seed(base, i, 0), "sampler": _seed(base, i, 1)}
         fitted = runner.submit(_fit_sampler, parts[i], sampler, holdout=holdout, seeds=seeds)
         for k, start in enumerate(range(0, count, CHUNK_ROWS)):
-            calls.append(
-                (
-                    _draw_and_label,
-                    (fitted, runner.teacher, meta),
-                    {
-                        "n_rows": min(CHUNK_ROWS, count - start),
-                        "seed": _seed(base, i, 2, k),
-                        "batch_size": distiller.batch_size,
-                    },
-                )
-            )
-    for result in run_in_order(runner, calls):
-        store.append(X=result["X"], outputs=result["outputs"].astype(_DTYPE))
-    times = {"teacher_fit": 0.0, "sampling": 0.0, "labeling": time.perf_counter() - tic}
-    return _transfer_set(distiller, X, adapter, store, fields, times)
+            kwargs = {
+                "n_rows": min(CHUNK_ROWS, count - start),
+                "seed": _seed(base, i, 2, k),
+                "batch_size": batch_size,
+                "first": k == 0,
+            }
+            yield _draw_and_label, (fitted, runner.teacher, meta), kwargs
+
+
+def _timed(results, seconds):
+    """``results``, adding up their workers' ``"seconds"`` in ``seconds`` as they pass."""
+    seconds.update(sampling=0.0, labeling=0.0)
+    for result in results:
+        for key, value in result["seconds"].items():
+            seconds[key] += value
+        yield result
 
 
 def label_codes(y, *, task, classes):
@@ -402,11 +494,9 @@ def _store_real_rows(store, results, chunk_rows):
     kept = {"y": [], "w": [], "held": []}
     pending_X, pending_out = np.empty((0, 0), _DTYPE), None
     for r in results:
-        rows = np.asarray(numeric_values(r["real"]["X"]), dtype=_DTYPE)
-        outputs = r["real"]["outputs"]
+        rows, outputs = r["real"]["X"], r["real"]["outputs"]
         if outputs is None:
             continue
-        outputs = np.asarray(outputs, dtype=_DTYPE)
         if pending_out is not None:
             rows, outputs = (
                 np.concatenate([pending_X, rows]),

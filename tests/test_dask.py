@@ -187,6 +187,12 @@ def test_transfer_set_build_takes_dask(teacher, client):
     )
     assert transfer.is_chunked and transfer.store.on_disk
     assert len(transfer) == 2 * 3 * 180
+    # The workers timed their sampling and labeling; the wall time is split in proportion.
+    times = transfer.fit_times
+    assert times["worker_sampling"] > 0 and times["worker_labeling"] > 0
+    assert times["sampling"] / times["labeling"] == pytest.approx(
+        times["worker_sampling"] / times["worker_labeling"]
+    )
 
 
 def test_a_worker_killed_while_labeling_loses_and_duplicates_nothing(client):
@@ -215,3 +221,27 @@ def test_a_worker_killed_while_labeling_loses_and_duplicates_nothing(client):
     assert set(client.run(os.getpid).values()) != set(pids.values())  # a new process
     assert model.n_transfer_samples_ == 2 * 20 * 18
     np.testing.assert_array_equal(after_kill, clean)
+
+
+def _final_n_jobs(adapter):
+    model = adapter.estimator
+    return (model[-1] if hasattr(model, "steps") else model).n_jobs
+
+
+def test_workers_label_on_their_own_threads(client):
+    lightgbm = pytest.importorskip("lightgbm")
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skdistill._dask import _ClientRunner
+    from skdistill.teachers import as_teacher
+
+    X, y = _data()
+    gbm = lightgbm.LGBMClassifier(n_estimators=5, verbose=-1).fit(X, y)
+    forest = make_pipeline(StandardScaler(), RandomForestClassifier(5, n_jobs=-1)).fit(X, y)
+    for teacher in (gbm, forest):
+        runner = _ClientRunner(client, as_teacher(teacher))
+        n_jobs = client.submit(_final_n_jobs, runner.teacher).result()
+        assert n_jobs == 1  # one thread per worker, not every core of the machine
+    assert gbm.n_jobs is None and forest[-1].n_jobs == -1  # the user's teacher is unchanged
