@@ -305,6 +305,106 @@ def run_encoding(work, config):
     }
 
 
+def _cpu_seconds():
+    times = os.times()
+    return times.user + times.system
+
+
+def _thread_cpu_seconds():
+    """CPU seconds of this process's threads by name (threads that Python did not start,
+    such as OpenMP's, as "other")."""
+    import threading
+
+    names = {t.native_id: t.name.split("-")[0] for t in threading.enumerate()}
+    out = {}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        name = names.get(int(tid), "other")
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / os.sysconf(
+            "SC_CLK_TCK"
+        )
+    return out
+
+
+def run_throughput(work, config):
+    """Sampling and labeling alone (no student), in this process or on a LocalCluster.
+
+    ``side="single"``: ``TransferSet.build`` on the numpy table, the teacher predicting on
+    LightGBM's default threads (both cores). ``side="cluster"``: the same on a Dask array of
+    ``partitions`` partitions, already on the 2 workers (1 thread each) before the clock
+    starts, as data read on the cluster would be; the cluster is started before too.
+    """
+    from skdistill import TransferSet
+    from skdistill.samplers import Smear
+
+    X, y, teacher = _load(work, config.get("teacher", "teacher"))
+    kwargs = {
+        "sampler": Smear(),
+        "n_samples": config["rows"] - len(X),
+        "holdout": 0.0,
+        "random_state": SEED,
+        "store": "memory",
+    }
+    if config["side"] == "single":
+        cpu, tic = _cpu_seconds(), time.perf_counter()
+        transfer = TransferSet.build(teacher, X, y, **kwargs)
+        wall, cpu = time.perf_counter() - tic, _cpu_seconds() - cpu
+        times = transfer.fit_times
+        labeling = times["labeling"]
+    else:
+        import dask.array as da
+        from distributed import Client, LocalCluster, wait
+
+        chunk = -(-len(X) // config["partitions"])
+        with (
+            LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            tic = time.perf_counter()
+            Xd = da.from_array(X, chunks=(chunk, -1)).persist()
+            yd = da.from_array(y, chunks=chunk).persist()
+            wait([Xd, yd])
+            ship = time.perf_counter() - tic
+            before = client.run(_thread_cpu_seconds)
+            cpu, tic = _cpu_seconds(), time.perf_counter()
+            transfer = TransferSet.build(teacher, Xd, yd, **kwargs)
+            wall, cpu = time.perf_counter() - tic, _cpu_seconds() - cpu
+            after = client.run(_thread_cpu_seconds)
+            by_thread = {}
+            for w in after:
+                for name, value in after[w].items():
+                    spent = value - before[w].get(name, 0.0)
+                    by_thread[name] = by_thread.get(name, 0.0) + spent
+        times = transfer.fit_times
+        # Labeling alone: the workers' labeling seconds, spread over the 2 workers.
+        labeling = times["worker_labeling"] / 2
+    rows = len(transfer)
+    result = {
+        "rows": rows,
+        "build_seconds": wall,
+        "build_rows_per_s": rows / wall,
+        "sampling_and_labeling_rows_per_s": rows / (times["sampling"] + times["labeling"]),
+        "labeling_seconds": labeling,
+        "labeling_rows_per_s": rows / labeling,
+        "fit_times": times,
+        "client_cpu_seconds": cpu,
+        "load_1min_after": os.getloadavg()[0],
+    }
+    if config["side"] == "cluster":
+        result.update(
+            ship_seconds=ship,
+            workers_cpu_seconds=sum(by_thread.values()),
+            workers_cpu_seconds_by_thread=by_thread,
+        )
+    return result
+
+
 def _noop(i):
     return i
 
@@ -353,6 +453,7 @@ RUNNERS = {
     "cluster": run_cluster,
     "overhead": run_overhead,
     "encoding": run_encoding,
+    "throughput": run_throughput,
 }
 
 
@@ -362,6 +463,8 @@ RUNNERS = {
 
 def _subprocess(work, config, timeout):
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    if config["kind"] == "throughput":
+        env.pop("OMP_NUM_THREADS", None)  # one process predicts on all cores, as by default
     cmd = [
         sys.executable,
         "-m",
@@ -396,6 +499,9 @@ def main(argv=None):
         "--work", type=Path, default=Path(tempfile.gettempdir()) / "skdistill-scale"
     )
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="alternated single/cluster throughput runs"
+    )
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--report", action="store_true", help="write docs/benchmarks_scale.md")
@@ -439,6 +545,17 @@ def main(argv=None):
         }
         for rows in args.sweep
     ]
+    for repeat in range(args.repeats):  # alternated, so that both sides see the same load
+        for side in ("single", "cluster"):
+            configs.append(
+                {
+                    "kind": "throughput",
+                    "side": side,
+                    "rows": args.rows[0],
+                    "partitions": args.partitions,
+                    "repeat": repeat,
+                }
+            )
     configs.append({"kind": "overhead", "tasks": 200})
     if args.sweep:
         configs.append({"kind": "encoding", "rows": args.sweep[0]})
@@ -453,8 +570,12 @@ def main(argv=None):
         results["runs"] = json.loads(args.out.read_text()).get("runs", [])
     for config in configs:
         print("running", config, flush=True)
-        load = os.getloadavg()[0]
-        result = {**_subprocess(args.work, config, args.timeout), "load_at_start": load}
+        load = os.getloadavg()
+        result = {
+            **_subprocess(args.work, config, args.timeout),
+            "load_at_start": load[0],
+            "loadavg_at_start": list(load),
+        }
         print(json.dumps(result), flush=True)
         results["runs"] = [r for r in results["runs"] if _key(r) != _key(config)] + [result]
         args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -465,7 +586,17 @@ def _key(config):
     return json.dumps(
         {
             k: config.get(k)
-            for k in ("kind", "rows", "store", "teacher", "workers", "sweep", "tasks")
+            for k in (
+                "kind",
+                "rows",
+                "store",
+                "teacher",
+                "workers",
+                "sweep",
+                "tasks",
+                "side",
+                "repeat",
+            )
         },
         sort_keys=True,
     )
