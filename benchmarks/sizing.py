@@ -14,12 +14,13 @@ merges them into one report.
 
 For each data set and seed: a LightGBM teacher (early-stopped on 15% of train, as in
 :mod:`benchmarks.run`) and its tl2cgen-compiled version; one :class:`skdistill.TransferSet` per
-sampler as the distillers build it by default (10% of the train rows held out, 20 pseudo rows
-per kept row, capped by ``--max-pseudo``); then every student of the ladder (the default MLP
-ladder and trees of depth 4, 8, 12) trained on it (distilled, the distillers' defaults) and on
-the kept rows' labels alone (direct). The student the default ``DistilledClassifier(teacher)``
-would choose is the one :func:`skdistill._sizing.choose` picks from the MLP ladder's hold-out
-scores, climbing it as the distiller does (the ladder's candidates are exactly these
+one :class:`skdistill.TransferSet` as the distillers build it by default (10% of the train rows
+held out, 20 pseudo rows per kept row, capped by ``--max-pseudo``, the default sampler); then
+every student of the default ladder (trees of depth 8, 12, 16 and the MLPs) trained on it
+(distilled, the distillers' defaults) and on the kept rows' labels alone (direct). The student
+the default ``DistilledClassifier(teacher)`` would choose is the one
+:func:`skdistill._sizing.choose` picks from the ladder's hold-out scores, climbing the MLPs as
+the distiller does (the ladder's candidates are exactly these
 single-student fits: see ``tests/test_transfer.py``). Everything is scored on the test
 part. Results go to ``--out`` (JSON) and ``--doc`` (markdown with plots).
 """
@@ -41,6 +42,7 @@ from skdistill import DistilledClassifier, DistilledRegressor, TransferSet
 from skdistill._distill import _with_random_state
 from skdistill._random import draw_seed
 from skdistill._sizing import (
+    LADDER_DEPTHS,
     LADDER_SIZES,
     candidates_table,
     choose,
@@ -48,7 +50,6 @@ from skdistill._sizing import (
     stop_climbing,
 )
 from skdistill.measure import pickled_size, single_row_latency, teacher_predict_function
-from skdistill.samplers import MUNGE
 from skdistill.students import (
     SoftMLPClassifier,
     SoftMLPRegressor,
@@ -61,7 +62,6 @@ from ._data import DATASETS, ROOT, load_split
 from ._models import compile_teacher, fit_teacher
 from ._worker import quality
 
-TREE_DEPTHS = (4, 8, 12)
 TOLERANCE = 0.005  # the distillers' default
 QUICK = {
     "datasets": ["magic_gamma", "california_housing"],
@@ -87,11 +87,12 @@ def _log(message):
 
 
 def ladder(task):
-    """(kind, label, estimator) of every student measured, MLPs smallest first, then trees."""
+    """(kind, label, estimator) of every student measured, in the default ladder's order: the
+    trees, then the MLPs smallest first."""
     mlp = SoftMLPClassifier if task == "classification" else SoftMLPRegressor
     tree = SoftTreeClassifier if task == "classification" else SoftTreeRegressor
-    out = [("mlp", "x".join(map(str, h)), mlp(hidden_layer_sizes=h)) for h in LADDER_SIZES]
-    out += [("tree", f"depth {d}", tree(max_depth=d)) for d in TREE_DEPTHS]
+    out = [("tree", f"depth {d}", tree(max_depth=d)) for d in LADDER_DEPTHS]
+    out += [("mlp", "x".join(map(str, h)), mlp(hidden_layer_sizes=h)) for h in LADDER_SIZES]
     return out
 
 
@@ -180,6 +181,7 @@ def measure_student(teacher, transfer, estimator, split, seed, teacher_out):
     X_d, targets, weights = transfer.label_targets()
     direct.fit_soft(X_d, targets, sample_weight=weights)
     direct_score, direct_latency, _ = measure(predict_of(direct, task), split)
+    n_iter = float(model.candidates_["n_iter"][0])
     return {
         "distilled": score,
         "direct": direct_score,
@@ -187,6 +189,8 @@ def measure_student(teacher, transfer, estimator, split, seed, teacher_out):
         "size_bytes": pickled_size(model.student_),
         "latency_us": latency,
         "fit_seconds": fit_seconds,
+        "n_iter": n_iter,  # epochs of the distilled MLP (NaN for a tree)
+        "direct_n_iter": float(getattr(direct, "n_iter_", float("nan"))),
         "holdout_score": float(model.candidates_["score"][0]),
         "holdout": model.payoff_,
         "record": {
@@ -195,6 +199,7 @@ def measure_student(teacher, transfer, estimator, split, seed, teacher_out):
             "fidelity": float(model.candidates_["fidelity"][0]),
             "score": float(model.candidates_["score"][0]),
             "fit_time": fit_seconds,
+            "n_iter": n_iter,
             "error": "",
         },
     }
@@ -207,33 +212,40 @@ def run_dataset(name, seed, plan):
     _log(f"  teacher {teacher_row['description']}: {teacher_row['score']:.4f}")
     result = {"dataset": name, "seed": seed, "task": split.spec.task, "teacher": teacher_row}
     result["n_train"], result["n_test"] = len(split.y_train), len(split.y_test)
-    transfers, students = {}, []
+    transfer, info = build_transfer(teacher, split, seed, plan, "default")
+    _log(f"  transfer set: {info}")
+    students = []
     for kind, label, estimator in ladder(split.spec.task):
-        sampler = MUNGE() if kind == "tree" else "default"
-        if kind not in transfers:
-            transfers[kind] = build_transfer(teacher, split, seed, plan, sampler)
-            _log(f"  transfer set for {kind}: {transfers[kind][1]}")
-        row = measure_student(teacher, transfers[kind][0], estimator, split, seed, teacher_out)
+        row = measure_student(teacher, transfer, estimator, split, seed, teacher_out)
         row.update(kind=kind, label=label)
-        _log(f"  {kind} {label}: distilled {row['distilled']:.4f} direct {row['direct']:.4f}")
+        _log(
+            f"  {kind} {label}: distilled {row['distilled']:.4f} direct {row['direct']:.4f} "
+            f"({row['fit_seconds']:.0f}s, {row['n_iter']:.0f} epochs)"
+        )
         students.append(row)
-    result["transfer_sets"] = {k: v[1] for k, v in transfers.items()}
+    result["transfer_sets"] = {"every": info}
     result["students"] = students
     return result
 
 
 def default_choice(students, teacher_bytes=None):
-    """(index, sizes trained) of the default ladder's choice, from the single-size fits: the
-    distiller climbs the MLP sizes smallest first and stops as :func:`stop_climbing` says,
-    then chooses as :func:`choose` does (a student larger than the teacher only when no smaller
-    one trained)."""
+    """(index into ``students``, candidates trained) of the default ladder's choice, from the
+    single-student fits: the distiller trains the trees of the default ladder, climbs the MLP
+    sizes smallest first and stops as :func:`stop_climbing` says, then chooses as
+    :func:`choose` does (a student larger than the teacher only when no smaller one trained).
+    Trees of other depths (older results) are not candidates."""
+    labels = [f"depth {d}" for d in LADDER_DEPTHS]
+    trees = [i for i, s in enumerate(students) if s["kind"] == "tree" and s["label"] in labels]
+    order = trees + [i for i, s in enumerate(students) if s["kind"] == "mlp"]
     records = []
-    for s in (s for s in students if s["kind"] == "mlp"):
-        skip = stop_climbing(records, TOLERANCE)
-        records.append(skipped_record(s["label"]) if skip else s["record"])
+    for i in order:
+        skip = students[i]["kind"] == "mlp" and stop_climbing(records, TOLERANCE)
+        records.append(
+            skipped_record(students[i]["record"]["student"]) if skip else students[i]["record"]
+        )
     table = candidates_table(records)
     index = choose(table, tolerance=TOLERANCE, budget=None, teacher_bytes=teacher_bytes)
-    return index, int((table["error"] == "").sum())
+    return order[index], int((table["error"] == "").sum())
 
 
 def gap_closed(teacher, direct, distilled):

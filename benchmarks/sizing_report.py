@@ -95,7 +95,7 @@ def summary_rows(cells):
                 "direct": direct,
                 "distilled": distilled,
                 "gap_closed": _gap(teacher, direct, distilled),
-                "chosen": ", ".join(f"MLP {s['label']} ({n} trained)" for s, n in picks),
+                "chosen": ", ".join(f"{s['kind']} {s['label']} ({n} trained)" for s, n in picks),
                 "size": float(np.mean([s["size_bytes"] for s, _ in picks])),
                 "ratio": float(min(ratios)),
             }
@@ -220,6 +220,14 @@ def _plot(cell, img_dir, stem):
     return path
 
 
+def _epochs(student):
+    """``distilled / direct`` epochs of an MLP; empty for a tree or older results."""
+    n, d = student.get("n_iter"), student.get("direct_n_iter")
+    if n is None or not np.isfinite(n):
+        return ""
+    return f"{n:.0f} / {d:.0f}" if d is not None and np.isfinite(d) else f"{n:.0f}"
+
+
 def _cell_text(cell, doc):
     t = cell["teacher"]
     c = t.get("compiled", {})
@@ -234,8 +242,9 @@ def _cell_text(cell, doc):
         )
     )
     for kind, ts in cell["transfer_sets"].items():
+        who = "every student" if kind == "every" else f"the {kind} students"
         lines.append(
-            f"Transfer set for the {kind} students: {ts['n_real']:,} real + {ts['n_pseudo']:,} "
+            f"Transfer set for {who}: {ts['n_real']:,} real + {ts['n_pseudo']:,} "
             f"pseudo rows ({ts['sampler']}), {ts['n_holdout']:,} held out; built and labeled "
             f"in {ts['seconds']:.1f}s."
         )
@@ -258,6 +267,7 @@ def _cell_text(cell, doc):
                 f"{s['fidelity']:.4f}",
                 f"{s['holdout_score']:.4f}",
                 f"{s['fit_seconds']:.1f}",
+                _epochs(s),
             ]
         )
     rows.append(
@@ -271,6 +281,7 @@ def _cell_text(cell, doc):
             "",
             "",
             f"{t['score']:.4f}",
+            "",
             "",
         ]
     )
@@ -287,6 +298,7 @@ def _cell_text(cell, doc):
                 "fidelity",
                 "hold-out",
                 "fit s",
+                "epochs",
             ],
             rows,
         )
@@ -294,7 +306,9 @@ def _cell_text(cell, doc):
     lines.append("")
     lines.append(
         "(`teacher` row: its test score is in the hold-out column's place. direct and distilled "
-        "are test scores; `hold-out` is the score the ladder chose by. † the distilled student "
+        "are test scores; `hold-out` is the score the ladder chose by; `fit s` is the distiller's "
+        "fit (student, its latency and hold-out scores, and the direct student for `payoff_`); "
+        "`epochs` those of the distilled MLP (distilled / direct). † the distilled student "
         "scored below direct on the hold-out, so the distiller shipped the direct one: its "
         "distilled column is the direct student's.)"
     )
@@ -322,15 +336,16 @@ def render(results, doc, results_path=None):
         + f" on {_machine(results['environment'])}; "
         "single-row latencies on a shared machine are indicative only).",
         "",
-        "Each data set: an early-stopped LightGBM teacher; one transfer set per sampler built as "
-        "the distillers do by default (10% of train held out, stratified; 20 pseudo rows per "
-        f"kept row capped at {plan['max_pseudo']:,} pseudo rows; Smear for the MLPs, MUNGE "
-        "for the trees); each student of the ladder distilled from it with the defaults, and "
-        "the same student (same parameters and seed) trained directly on the kept rows' labels. "
-        "The chosen student is the one `DistilledClassifier(teacher)` / "
-        "`DistilledRegressor(teacher)` picks from the MLP ladder: the smallest within 0.005 of "
-        "the best hold-out score. Test scores; gap closed = (distilled - direct) / (teacher - "
-        "direct) for the same student.",
+        "Each data set: an early-stopped LightGBM teacher; one transfer set built as the "
+        "distillers do by default (10% of train held out, stratified; 20 pseudo rows per kept "
+        f"row capped at {plan['max_pseudo']:,} pseudo rows; the default sampler, Smear); each "
+        "student of the default ladder distilled from it with the defaults, and the same "
+        "student (same parameters and seed) trained directly on the kept rows' labels. The "
+        "chosen student is the one `DistilledClassifier(teacher)` / "
+        "`DistilledRegressor(teacher)` picks from the default ladder (trees of depth 8, 12, 16 "
+        "and the MLPs climbed smallest first): the smallest within 0.005 of the best hold-out "
+        "score, smaller than the teacher. Test scores; gap closed = (distilled - direct) / "
+        "(teacher - direct) for the same student.",
         "",
         f"Plan: train rows capped at "
         f"{plan['max_train'] or 'the data set benchmark size (all but covtype: 50,000)'}, "

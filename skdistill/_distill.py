@@ -586,7 +586,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
     def _dry_run_candidates(self, X, y, sample_weight, classes):
         """A single student that refuses the input raises now; in a ladder, a candidate that
         does is left to be reported in ``candidates_``, unless every candidate does."""
-        if self.student is None:  # the default ladder's MLPs take what the first one takes
+        if self.student is None:  # the default ladder's students all take what the first takes
             return self._dry_run(self._candidates()[0], X, y, sample_weight, classes)
         if not isinstance(self.student, list):
             return self._dry_run(self.student, X, y, sample_weight, classes)
@@ -805,9 +805,9 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
     once (a :class:`TransferSet`), and trains the students on the softened targets at
     ``temperature`` (Hinton et al., 2015), with an optional hard-label term of weight
     ``alpha`` on the real rows. By default it sizes the student to the teacher: a ladder of
-    MLPs is trained, each scored on the held-out rows, and the smallest within ``tolerance``
-    of the best is kept (``candidates_``, ``payoff_``). ``predict``, ``predict_proba`` and
-    ``score`` use the chosen student alone.
+    trees and MLPs is trained, each scored on the held-out rows, and the smallest within
+    ``tolerance`` of the best is kept (``candidates_``, ``payoff_``). ``predict``,
+    ``predict_proba`` and ``score`` use the chosen student alone.
 
     Parameters
     ----------
@@ -826,10 +826,11 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         a warning). A list is a ladder of candidates (kinds may mix): each is trained on the
         same transfer set and scored on the held-out rows, and the smallest within
         ``tolerance`` of the best is kept. None (the default) sizes the student to the
-        teacher with the ladder ``SoftMLPClassifier(hidden_layer_sizes=h)`` for ``h`` in
-        (16,), (32, 32), (64, 64), (128, 128), (256, 256), climbed smallest first: it stops
-        once a size scores no more than ``tolerance`` above every smaller one (the rest are
-        reported as not trained). Sizing costs one training per candidate trained, plus one
+        teacher with the ladder ``SoftTreeClassifier(max_depth=d)`` for ``d`` in 8, 12, 16
+        (always trained: seconds each), then ``SoftMLPClassifier(hidden_layer_sizes=h)`` for
+        ``h`` in (16,), (32, 32), (64, 64), (128, 128), (256, 256), climbed smallest first: it
+        stops once a size scores no more than ``tolerance`` above every smaller MLP (the rest
+        are reported as not trained). Sizing costs one training per candidate trained, plus one
         on the labels for ``payoff_``; pass a single estimator to train just that one. See
         ``docs/sizing.md``.
     sampler : sampler, "default" or None, default="default"
@@ -938,7 +939,8 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         One entry per candidate student, like ``cv_results_`` (``pandas.DataFrame(
         candidates_)``): ``student`` (its repr), ``size_bytes`` (pickled), ``latency_us``
         (median single-row predict), ``fidelity`` and ``score`` on the held-out rows (NaN
-        without a hold-out), ``fit_time`` and ``error`` ("" when it trained).
+        without a hold-out), ``fit_time``, ``n_iter`` (epochs of an MLP, NaN for other
+        students) and ``error`` ("" when it trained).
     best_index_ : int
         Index of the chosen student in ``candidates_``.
     payoff_ : dict or None
@@ -1159,6 +1161,7 @@ class DistilledRegressor(RegressorMixin, _BaseDistiller):
         unfitted one, fitted on ``(X, y)`` inside ``fit``.
     student : estimator, list of estimators or None, default=None
         Any regressor, or a ladder of them; None sizes a
+        :class:`~skdistill.students.SoftTreeRegressor` or
         :class:`~skdistill.students.SoftMLPRegressor` as in :class:`DistilledClassifier`.
     sampler, n_samples, alpha, include_original, holdout, tolerance, budget, \
 response_method, teacher_cv, batch_size, n_jobs, random_state, verbose, store, directory

@@ -8,8 +8,9 @@ from benchmarks.sizing_report import evaluate_targets, merge, render
 
 
 def student(kind, label, size, direct, distilled, holdout, shipped="distilled"):
+    name = f"SoftTreeClassifier(max_{label.replace(' ', '=')})" if kind == "tree" else label
     record = {
-        "student": label,
+        "student": f"SoftMLPClassifier(hidden_layer_sizes={label})" if kind == "mlp" else name,
         "size_bytes": size,
         "latency_us": 50.0,
         "fidelity": 0.9,
@@ -61,7 +62,13 @@ def cell():
 def test_the_default_choice_climbs_like_the_distiller():
     c = cell()
     index, trained = default_choice(c["students"])
-    assert (index, trained) == (1, 3)  # 64x64 did not improve by > 0.005: 128x128 skipped
+    # The tree is always trained; 64x64 did not improve by > 0.005: 128x128 skipped.
+    assert (index, trained) == (1, 4)
+    # A tree of the default ladder competes with the MLPs; one of another depth does not.
+    c["students"][-1]["record"]["score"] = 0.95
+    assert default_choice(c["students"]) == (4, 4)
+    c["students"].append(student("tree", "depth 4", 5_000, 0.7, 0.7, 0.99))
+    assert default_choice(c["students"]) == (4, 4)
 
 
 def test_report_and_targets(tmp_path):
@@ -86,7 +93,7 @@ def test_report_and_targets(tmp_path):
         "cells": [c],
     }
     text = render(results, tmp_path / "doc.md")
-    assert "| toy | accuracy | 1 | 0.9000 | 0.8100 | 0.8500 | 44% | MLP 32x32 (3 trained)" in text
+    assert "| toy | accuracy | 1 | 0.9000 | 0.8100 | 0.8500 | 44% | mlp 32x32 (4 trained)" in text
     assert "tree depth 8 †" in text
 
 

@@ -10,8 +10,15 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV
 
 from skdistill import DistilledClassifier, DistilledRegressor, TransferSet
-from skdistill._sizing import LADDER_SIZES, SKIPPED, choose, stop_climbing
-from skdistill.students import SoftMLPClassifier, SoftTreeClassifier, SoftTreeRegressor
+from skdistill._sizing import (
+    LADDER_DEPTHS,
+    LADDER_SIZES,
+    SKIPPED,
+    choose,
+    describe,
+    stop_climbing,
+)
+from skdistill.students import SoftTreeClassifier, SoftTreeRegressor
 
 
 class BrokenStudent(ClassifierMixin, BaseEstimator):
@@ -65,15 +72,21 @@ def test_a_student_larger_than_the_teacher_is_chosen_only_when_no_smaller_one_tr
 
 
 def test_the_default_ladder_stops_climbing_when_size_stops_paying():
-    def records(*scores):
-        return [{"score": s, "error": ""} for s in scores]
+    def records(*scores, kind="SoftMLPClassifier"):
+        return [{"student": f"{kind}(x)", "score": s, "error": ""} for s in scores]
 
     assert not stop_climbing(records(0.80), tolerance=0.005)
     assert not stop_climbing(records(0.80, 0.81), tolerance=0.005)
     assert stop_climbing(records(0.80, 0.804), tolerance=0.005)
     assert stop_climbing(records(0.80, 0.85, 0.84), tolerance=0.005)
-    failed = [{"score": np.nan, "error": "E: x"}]
+    failed = [{"student": "SoftMLPClassifier(x)", "score": np.nan, "error": "E: x"}]
     assert not stop_climbing(records(0.80) + failed, tolerance=0.005)
+    # The trees before the MLPs never stop the climb, nor count in it.
+    trees = records(0.80, 0.80, 0.90, kind="SoftTreeRegressor")
+    assert not stop_climbing(trees, tolerance=0.005)
+    assert not stop_climbing(trees + records(0.70), tolerance=0.005)
+    assert not stop_climbing(trees + records(0.70, 0.80), tolerance=0.005)
+    assert stop_climbing(trees + records(0.70, 0.80, 0.801), tolerance=0.005)
 
 
 def test_failed_candidates_are_reported_never_chosen():
@@ -106,9 +119,11 @@ def test_a_ladder_of_trees_reports_every_candidate(data):
         "fidelity",
         "score",
         "fit_time",
+        "n_iter",
         "error",
     ]
     assert len(frame) == 5
+    assert frame["n_iter"].isna().all()  # trees have no epochs
     assert frame["student"][0] == "SoftTreeClassifier(max_depth=1)"
     assert frame["error"][4] == "RuntimeError: this student cannot learn"
     assert np.isnan(frame["score"][4]) and np.isnan(frame["size_bytes"][4])
@@ -137,23 +152,32 @@ def test_a_single_student_that_fails_raises_its_own_error(data):
         DistilledClassifier(teacher, student=BrokenStudent(), n_samples=1.0).fit(X, y)
 
 
-def test_the_default_ladder_sizes_an_mlp(data):
+def test_the_default_ladder_sizes_trees_and_an_mlp(data):
     X, y, teacher = data
     transfer = TransferSet.build(teacher, X, y, n_samples=1.0, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tiny problem: convergence, payoff noise
         model = DistilledClassifier(teacher, random_state=0).fit(transfer)
     table = model.candidates_
-    assert len(table["student"]) == len(LADDER_SIZES)
-    assert isinstance(model.student_, SoftMLPClassifier)
-    assert model.student_.hidden_layer_sizes == LADDER_SIZES[model.best_index_]
-    # Climbed smallest first: the trained sizes are a prefix, the rest skipped and reported.
-    trained = table["error"] == ""
+    n_trees = len(LADDER_DEPTHS)
+    assert len(table["student"]) == n_trees + len(LADDER_SIZES)
+    assert list(table["student"][:n_trees]) == [
+        describe(SoftTreeClassifier(max_depth=d)) for d in LADDER_DEPTHS
+    ]
+    assert (table["error"][:n_trees] == "").all() and np.isnan(table["n_iter"][:n_trees]).all()
+    if model.best_index_ < n_trees:
+        assert model.student_.max_depth == LADDER_DEPTHS[model.best_index_]
+    else:
+        assert model.student_.hidden_layer_sizes == LADDER_SIZES[model.best_index_ - n_trees]
+    # The MLPs are climbed smallest first: the trained sizes are a prefix, the rest skipped.
+    mlps = {key: values[n_trees:] for key, values in table.items()}
+    trained = mlps["error"] == ""
     n = int(trained.sum())
-    assert n >= 2 and trained[:n].all() and (table["error"][n:] == SKIPPED).all()
-    assert np.all(table["fidelity"][:n] > 0.8) and np.isnan(table["score"][n:]).all()
+    assert n >= 2 and trained[:n].all() and (mlps["error"][n:] == SKIPPED).all()
+    assert np.all(mlps["fidelity"][:n] > 0.8) and np.isnan(mlps["score"][n:]).all()
+    assert np.all(mlps["n_iter"][:n] >= 1)
     if n < len(LADDER_SIZES):  # it stopped because the last size did not improve
-        assert table["score"][n - 1] <= np.max(table["score"][: n - 1]) + model.tolerance
+        assert mlps["score"][n - 1] <= np.max(mlps["score"][: n - 1]) + model.tolerance
 
 
 def test_sizing_parameters_are_checked_before_labeling(data):
