@@ -616,7 +616,8 @@ _COMMON_PARAMETERS = """\
     max_iter : int, default=200
         Maximum number of epochs (passes over the training rows).
     tol : float, default=1e-4
-        An epoch improves on the best loss if it lowers it by more than ``tol``.
+        An epoch improves if it lowers the best loss so far (the validation loss with early
+        stopping) by more than ``tol``: an absolute amount, as in scikit-learn's MLP.
     early_stopping : bool, default=True
         Hold out ``validation_fraction`` of the rows, stop when the same loss on them has not
         improved for ``n_iter_no_change`` epochs, and restore the weights of the best epoch.
@@ -624,7 +625,8 @@ _COMMON_PARAMETERS = """\
     validation_fraction : float, default=0.1
         Share of the rows held out for early stopping.
     n_iter_no_change : int, default=10
-        Epochs without improvement before stopping.
+        More than this many epochs in a row without improvement (see ``tol``) lower the step
+        (``learning_rate="adaptive"``) or stop training. ``n_iter_`` records the epochs run.
     beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
         Parameters of Adam.
     warm_start : bool, default=False
