@@ -384,6 +384,25 @@ def test_students_encode_again_when_the_disk_is_full(data, small_chunks, monkeyp
     assert (model.predict(X) == kept.predict(X)).mean() > 0.8
 
 
+def test_students_encode_again_without_memory_for_the_encoded_copy(data, small_chunks, monkeypatch):
+    from skdistill.students import SoftMLPClassifier, _chunks
+
+    chunked = _build(data, store="memory", holdout=0.0)
+    chunks = chunked.training_chunks()
+    student = SoftMLPClassifier((4,), max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        student.fit_chunks(chunks)
+    rng = np.random.RandomState(0)
+    # The encoded copy of this small set needs more than 1,000 bytes: it is not kept.
+    monkeypatch.setattr(_chunks, "available_memory", lambda: 1000)
+    with pytest.warns(UserWarning, match="encoded again.*store='disk'"):
+        batches = _chunks.ChunkedBatches(student, chunks, None, rng)
+    assert not batches.encoded.kept and batches.encoded.arrays == {}
+    monkeypatch.setattr(_chunks, "available_memory", lambda: None)  # unknown: kept
+    assert _chunks.ChunkedBatches(student, chunks, None, rng).encoded.kept
+
+
 def test_mlp_batches_mix_rows_of_several_chunks(data, small_chunks):
     from skdistill.students import SoftMLPClassifier, _chunks
 

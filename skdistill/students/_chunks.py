@@ -1,16 +1,18 @@
-"""Training students from a chunked transfer set, one chunk in memory at a time.
+"""Training students from a chunked transfer set, chunk by chunk.
 
 A chunked transfer set (``TransferSet.training_chunks``) hands out ``(X, targets,
 sample_weight)`` a chunk at a time. :class:`EncodedChunks` passes every chunk once through a
 student's encoding (its fitted input encoder and its targets) and keeps the result as float32
-beside the transfer set (in memory, or ``.npy`` memory maps next to it), so that epochs and
-L-BFGS passes read encoded rows instead of encoding them again. :class:`ChunkedBatches`
-turns them into the mini-batches of one epoch: groups of rows that each hold a slice of every
-chunk, shuffled into mini-batches by the same code as in-memory training
+beside the transfer set (in memory for a store in memory, checked against the available memory
+first; raw files next to a store on disk), so that epochs and L-BFGS passes read encoded rows
+instead of encoding them again. Without room for that copy, each chunk is encoded again at each
+read, and only one encoded chunk is in memory at a time. :class:`ChunkedBatches` turns them
+into the mini-batches of one epoch: groups of rows that each hold a slice of every chunk,
+shuffled into mini-batches by the same code as in-memory training
 (:class:`~skdistill.students._mlp._ShuffledBatches`). A fixed ``validation_fraction`` of each
-chunk's rows, drawn once, is held out for early stopping; :meth:`ChunkedBatches.validation_loss`
-streams over the chunks too. Every random choice comes from the student's seeded generator,
-so a fit is reproducible.
+chunk's rows, drawn once, is held out for early stopping;
+:meth:`ChunkedBatches.validation_loss` streams over the chunks too. Every random choice comes
+from the student's seeded generator, so a fit is reproducible.
 """
 
 import os
@@ -21,6 +23,7 @@ import weakref
 
 import numpy as np
 
+from .._checks import available_memory
 from .._store import check_room
 
 _DTYPE = np.float32
@@ -28,13 +31,24 @@ _DTYPE = np.float32
 ENCODER_ROWS = 100_000
 
 
+def _check_memory(n_bytes):
+    """Raise MemoryError when ``n_bytes`` more would not fit in the available memory."""
+    available = available_memory()
+    if available is not None and n_bytes > available:
+        raise MemoryError(
+            f"the encoded copy needs {n_bytes / 1e9:.2f} GB of memory and "
+            f"{available / 1e9:.2f} GB is available"
+        )
+
+
 class EncodedChunks:
     """The chunks of a chunked transfer set, each passed once through ``encode``.
 
     The encoded rows of all chunks are kept in one array per name, in chunk order: in memory
-    for a store in memory; for a store on disk, as one raw file per name in a temporary
-    directory beside it (deleted with this object), read with plain positioned reads rather
-    than memory maps, so that rows read once do not stay in this process's resident memory.
+    for a store in memory (the whole encoded set, often wider than the store's rows: one-hot
+    columns); for a store on disk, as one raw file per name in a temporary directory beside
+    it (deleted with this object), read with plain positioned reads rather than memory maps,
+    so that rows read once do not stay in this process's resident memory.
 
     Parameters
     ----------
@@ -47,8 +61,9 @@ class EncodedChunks:
 
     Notes
     -----
-    When the disk has no room for the encoded rows, each chunk is encoded again at each
-    read instead (``kept`` is False), with a warning.
+    When the memory (store in memory) or the disk (store on disk) has no room for the
+    encoded rows, each chunk is encoded again at each read instead (``kept`` is False), with
+    a warning.
     """
 
     def __init__(self, chunks, encode, names):
@@ -61,24 +76,28 @@ class EncodedChunks:
         n_rows = int(self.starts[-1])
         self.layout = {n: (a.dtype, a.shape[1:]) for n, a in first.items() if a is not None}
         source = chunks.store
+        row_bytes = sum(d.itemsize * int(np.prod(s)) for d, s in self.layout.values())
+        try:
+            if source.on_disk:
+                check_room(n_rows * row_bytes, os.path.dirname(source.path))
+            else:
+                _check_memory(n_rows * row_bytes)
+        except (OSError, MemoryError) as exc:
+            warnings.warn(
+                f"No room to keep the encoded transfer set ({exc}); every chunk is encoded "
+                "again each time it is read, which is slower, and the student's mini-batches "
+                "mix the rows of one chunk only. Free memory or disk space, or (with a store "
+                "in memory) fit with store='disk', which keeps the encoded rows on disk.",
+                UserWarning,
+                stacklevel=4,
+            )
+            return
         if not source.on_disk:
             self.arrays = {
                 n: np.empty((n_rows, *shape), dtype) for n, (dtype, shape) in self.layout.items()
             }
         else:
             directory = os.path.dirname(source.path)
-            row_bytes = sum(d.itemsize * int(np.prod(s)) for d, s in self.layout.values())
-            try:
-                check_room(n_rows * row_bytes, directory)
-            except OSError as exc:
-                warnings.warn(
-                    f"No room on disk to keep the encoded transfer set ({exc}); every chunk "
-                    "is encoded again each time it is read, which is slower, and the "
-                    "student's mini-batches mix the rows of one chunk only.",
-                    UserWarning,
-                    stacklevel=4,
-                )
-                return
             self.path = tempfile.mkdtemp(prefix="skdistill-encoded-", dir=directory)
             self._cleanup = weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
             self.files = {n: os.path.join(self.path, f"{n}.bin") for n in self.layout}
