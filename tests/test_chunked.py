@@ -416,3 +416,18 @@ def test_mlp_batches_mix_rows_of_several_chunks(data, small_chunks):
     first = next(batches.epoch(np.random.RandomState(0)))[0]
     # Chunks of a Dask fit each hold one partition: a batch must not come from one chunk.
     assert len({chunk_of[row.tobytes()] for row in first}) >= 2
+
+
+def test_dask_gbm_student_needs_a_running_client():
+    pytest.importorskip("distributed")
+    from sklearn.datasets import make_regression
+    from sklearn.linear_model import Ridge
+
+    from skdistill.students import DaskSoftGBMRegressor
+
+    X, y = make_regression(n_samples=200, n_features=4, random_state=0)
+    transfer = TransferSet.build(Ridge().fit(X, y), X, y, n_samples=1.0, store="memory")
+    with pytest.raises(ValueError, match="no distributed.Client is running"):
+        DaskSoftGBMRegressor().fit_chunks(transfer.training_chunks())
+    # On in-memory data it trains in this process, as SoftGBMRegressor does.
+    assert DaskSoftGBMRegressor(n_estimators=30).fit(X, y).score(X, y) > 0.8

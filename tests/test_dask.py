@@ -245,3 +245,26 @@ def test_workers_label_on_their_own_threads(client):
         n_jobs = client.submit(_final_n_jobs, runner.teacher).result()
         assert n_jobs == 1  # one thread per worker, not every core of the machine
     assert gbm.n_jobs is None and forest[-1].n_jobs == -1  # the user's teacher is unchanged
+
+
+def test_gbm_regressor_student_trains_with_lightgbm_dask(client):
+    pytest.importorskip("lightgbm")
+    from sklearn.datasets import make_regression
+    from sklearn.linear_model import Ridge
+
+    from skdistill.samplers import Smear
+    from skdistill.students import DaskSoftGBMRegressor
+
+    X, y = make_regression(n_samples=600, n_features=6, noise=1.0, random_state=0)
+    teacher = Ridge().fit(X, y)
+    Xd, yd = da.from_array(X, chunks=(200, -1)), da.from_array(y, chunks=200)
+    student = DaskSoftGBMRegressor(n_estimators=30, random_state=0)
+    model = DistilledRegressor(
+        teacher, student=student, sampler=Smear(), n_samples=3.0, holdout=0.0, random_state=0
+    )
+    with client.as_current(), warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # not loaded whole into the client
+        model.fit(Xd, yd)
+    # Trained by LightGBM's distributed learner, on both workers.
+    assert "[num_machines: 2]" in model.student_.boosters_[0].model_to_string()
+    assert model.score(X, teacher.predict(X)) > 0.9

@@ -96,30 +96,35 @@ class _BaseSoftGBM(BaseEstimator):
         self._seed = draw_seed(check_random_state(self.random_state))
         return Xt, check_weights(sample_weight, Xt)
 
+    def _lightgbm_params(self, objective, num_class=1):
+        """LightGBM's training parameters for one booster."""
+        params = {
+            "objective": objective,
+            "num_leaves": self.num_leaves,
+            "max_depth": -1 if self.max_depth is None else self.max_depth,
+            "learning_rate": self.learning_rate,
+            "min_data_in_leaf": self.min_child_samples,
+            "bagging_fraction": self.subsample,
+            "bagging_freq": 1 if self.subsample < 1.0 else 0,
+            "feature_fraction": self.colsample_bytree,
+            "lambda_l2": self.reg_lambda,
+            "seed": self._seed,
+            # Fixed histogram layout and deterministic sums: an int seed gives the same model.
+            "deterministic": True,
+            "force_col_wise": True,
+            "num_threads": effective_n_jobs(self.n_jobs),
+            "verbosity": self.verbose if self.verbose else -1,
+        }
+        if num_class > 1:
+            params["num_class"] = num_class
+        return params
+
     def _train(self, Xt, objective, label, weight=None, init=None, num_class=1):
         """Train one booster. ``objective`` is a library name or a custom objective."""
         if self.backend == "lightgbm":
             import lightgbm
 
-            params = {
-                "objective": objective,
-                "num_leaves": self.num_leaves,
-                "max_depth": -1 if self.max_depth is None else self.max_depth,
-                "learning_rate": self.learning_rate,
-                "min_data_in_leaf": self.min_child_samples,
-                "bagging_fraction": self.subsample,
-                "bagging_freq": 1 if self.subsample < 1.0 else 0,
-                "feature_fraction": self.colsample_bytree,
-                "lambda_l2": self.reg_lambda,
-                "seed": self._seed,
-                # Fixed histogram layout and deterministic sums: an int seed gives the same model.
-                "deterministic": True,
-                "force_col_wise": True,
-                "num_threads": effective_n_jobs(self.n_jobs),
-                "verbosity": self.verbose if self.verbose else -1,
-            }
-            if num_class > 1:
-                params["num_class"] = num_class
+            params = self._lightgbm_params(objective, num_class)
             data = lightgbm.Dataset(
                 Xt,
                 label=label,
