@@ -575,6 +575,8 @@ def main(argv=None):
             **_subprocess(args.work, config, args.timeout),
             "load_at_start": load[0],
             "loadavg_at_start": list(load),
+            "load_at_end": os.getloadavg()[0],
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         }
         print(json.dumps(result), flush=True)
         results["runs"] = [r for r in results["runs"] if _key(r) != _key(config)] + [result]
@@ -612,6 +614,78 @@ def _fmt(value, digits=0):
     return f"{value:,.{digits}f}"
 
 
+def _load_of(r):
+    """Under what load (1-minute load average at the start and end) a run was."""
+    if r.get("earlier_session"):
+        return f"{r.get('load_at_start', 0):.1f} (earlier session, slower machine)"
+    end = r.get("load_at_end", r.get("load_1min_after"))
+    return f"{r['load_at_start']:.1f}" + ("" if end is None else f" → {end:.1f}")
+
+
+def _throughput_lines(runs):
+    """The alternated one-process / cluster throughput runs: a table and best / median."""
+    runs = [r for r in runs if r["kind"] == "throughput"]
+    if not runs:
+        return []
+    lines = [
+        "",
+        "## Sampling and labeling throughput: LocalCluster(2) against one process",
+        "",
+        f"{runs[0]['rows']:,} rows (the full table's real rows and Smear pseudo rows), no "
+        "student: `TransferSet.build` alone. One process: the numpy table, the teacher "
+        "predicting on LightGBM's default threads (both cores). Cluster: `LocalCluster("
+        "n_workers=2, threads_per_worker=1, processes=True)`, started and given the data (a "
+        f"Dask array of {runs[0]['partitions']} partitions, persisted on the workers) before "
+        "the clock starts. The runs alternate (one process, cluster, one process, ...), at "
+        "normal priority, with other jobs on the machine. *Sampling + labeling* is rows over "
+        "the wall time of both (on the cluster, from the first task to the last stored "
+        "result); *labeling* is rows over the labeling time (in one process as timed there; "
+        "on the cluster, the workers' labeling seconds summed over the tasks, divided by 2). "
+        "CPU seconds: this process's, and on the cluster the workers' (all their threads).",
+        "",
+        "| run | side | sampling + labeling rows/s | labeling rows/s | wall s | CPU s "
+        "(client + workers) | load at start → end |",
+        "|---:|---|---:|---:|---:|---:|---|",
+    ]
+    for r in runs:
+        cpu = r["client_cpu_seconds"] + r.get("workers_cpu_seconds", 0.0)
+        lines.append(
+            f"| {r['repeat'] + 1} | {'cluster' if r['side'] == 'cluster' else 'one process'} "
+            f"| {_fmt(r['sampling_and_labeling_rows_per_s'])} | "
+            f"{_fmt(r['labeling_rows_per_s'])} | {_fmt(r['build_seconds'], 1)} | "
+            f"{_fmt(cpu, 1)} | {_load_of(r)} |"
+        )
+    lines += ["", "| | one process | cluster | cluster / one process |", "|---|---:|---:|---:|"]
+    for key, label in (
+        ("sampling_and_labeling_rows_per_s", "sampling + labeling rows/s"),
+        ("labeling_rows_per_s", "labeling rows/s"),
+    ):
+        for name, pick in (("best", max), ("median", np.median)):
+            one = float(pick([r[key] for r in runs if r["side"] == "single"]))
+            two = float(pick([r[key] for r in runs if r["side"] == "cluster"]))
+            lines.append(f"| {label}, {name} | {_fmt(one)} | {_fmt(two)} | {_fmt(two / one, 2)}x |")
+    cpu_one = np.median([r["client_cpu_seconds"] for r in runs if r["side"] == "single"])
+    cpu_two = np.median(
+        [r["client_cpu_seconds"] + r["workers_cpu_seconds"] for r in runs if r["side"] != "single"]
+    )
+    lines.append(f"| CPU s (median) | {_fmt(cpu_one, 1)} | {_fmt(cpu_two, 1)} | "
+                 f"{_fmt(cpu_two / cpu_one, 2)}x |")  # fmt: skip
+    by_thread = {}
+    for r in runs:
+        for name, value in r.get("workers_cpu_seconds_by_thread", {}).items():
+            kind = "event loop" if name == "MainThread" else "tasks and other threads"
+            by_thread.setdefault(kind, []).append(value)
+    n_cluster = sum(r["side"] == "cluster" for r in runs)
+    lines += [
+        "",
+        "Where the workers' CPU went (mean per run): "
+        + ", ".join(f"{k} {_fmt(sum(v) / n_cluster, 1)} s" for k, v in by_thread.items())
+        + "; the event loop moves the rows (the results to the client, fitted samplers "
+        "between workers).",
+    ]
+    return lines
+
+
 def render(results):
     """The markdown page of the results."""
     runs = [r for r in results["runs"] if "error" not in r]
@@ -633,17 +707,18 @@ def render(results):
         f"- machine: {results['machine']['cpus']} cores; every configuration in its own "
         "process; peak RSS is the process's `VmHWM` (equal to `ru_maxrss` here, since the "
         "driver that starts the processes stays small)",
-        "- load: other jobs shared the 2 cores (load average "
-        f"{min(loads):.1f} to {max(loads):.1f} at the start of the runs), so times and "
-        "rates are noisy; memory is not affected",
+        "- load: other jobs shared the 2 cores (1-minute load average "
+        f"{min(loads):.1f} to {max(loads):.1f} at the start of the runs; each table gives "
+        "its runs' load), so times and rates are noisy; memory is not affected. Runs marked "
+        "*earlier session* ran on an older machine about 2.5x slower",
         f"- baseline (input table + teacher loaded, one chunk labeled): "
         f"{_fmt(base.get('teacher'))} MB",
         "",
         "## One process",
         "",
         "| rows | store | labeling rows/s | labeling s | training s (epochs) | peak RSS MB "
-        "| beyond baseline MB |",
-        "|---:|---|---:|---:|---:|---:|---:|",
+        "| beyond baseline MB | load |",
+        "|---:|---|---:|---:|---:|---:|---:|---|",
     ]
     for r in runs:
         if r["kind"] == "single" and not r.get("sweep"):
@@ -652,15 +727,15 @@ def render(results):
                 f"| {r['rows']:,} | {r['store']} ({r['store_gb']:.2f} GB) | "
                 f"{_fmt(r['labeling_rows_per_s'])} | {_fmt(r['labeling_seconds'], 1)} | "
                 f"{_fmt(r['train_seconds'], 1)} ({r['epochs']}) | {_fmt(peak)} | "
-                f"{_fmt(peak - base.get('teacher', 0))} |"
+                f"{_fmt(peak - base.get('teacher', 0))} | {_load_of(r)} |"
             )
     lines += [
         "",
         "## LocalCluster (2 workers x 1 thread, processes) against one process",
         "",
-        "| rows | partitions | fit s | labeling rows/s | vs one process | training s | "
-        "client peak MB | worker peak MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| rows | partitions | fit s | labeling rows/s | vs one process | training s (epochs) | "
+        "client peak MB | worker peak MB | accuracy (first 100k rows) | load |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
     ]
     single = {r["rows"]: r for r in runs if r["kind"] == "single" and not r.get("sweep")}
     for r in runs:
@@ -671,13 +746,24 @@ def render(results):
             lines.append(
                 f"| {r['rows']:,} | {r['partitions']} | {_fmt(r['fit_seconds'], 1)} | "
                 f"{_fmt(r['labeling_rows_per_s'])} | {_fmt(ratio, 2)}x | "
-                f"{_fmt(r['train_seconds'], 1)} | {_fmt(r['client_vm_hwm_mb'])} | {workers} |"
+                f"{_fmt(r['train_seconds'], 1)} ({r['epochs']}) | {_fmt(r['client_vm_hwm_mb'])} | "
+                f"{workers} | {r['train_accuracy_first_100k']:.3f} | {_load_of(r)} |"
             )
     lines += [
         "",
-        "Labeling on the cluster is timed from the first task to the last result stored "
-        "(it includes sampling, and the sampler fits per partition); in one process, "
-        "labeling excludes sampling.",
+        "The full fit (labeling, then the student trained on the client). Labeling rows/s "
+        "here is rows over the labeling time of `fit_times_`: in one process it excludes "
+        "sampling; on the cluster, runs from this session split the wall time from the "
+        "first task to the last stored result by the workers' sampling and labeling "
+        "seconds, and earlier runs counted all of it as labeling. These runs are niced and "
+        "not alternated, so the ratio is only indicative: the like-for-like comparison is "
+        "the throughput section below. One-process accuracy at 1M rows: "
+        + ", ".join(
+            f"{r['train_accuracy_first_100k']:.3f} ({r['rows']:,} rows)"
+            for r in runs
+            if r["kind"] == "single" and not r.get("sweep")
+        )
+        + ".",
         "",
         "## Peak memory against the number of pseudo rows",
         "",
@@ -694,6 +780,7 @@ def render(results):
             f"{_fmt(peak - base.get('sweep_teacher', 0))} | {_fmt(r['labeling_rows_per_s'])} | "
             f"{_fmt(r['seconds_per_epoch'], 1)} |"
         )
+    lines += _throughput_lines(runs)
     for r in runs:
         if r["kind"] == "overhead":
             lines += [
