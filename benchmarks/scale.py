@@ -681,7 +681,7 @@ def _throughput_lines(runs):
         "Where the workers' CPU went (mean per run): "
         + ", ".join(f"{k} {_fmt(sum(v) / n_cluster, 1)} s" for k, v in by_thread.items())
         + "; the event loop moves the rows (the results to the client, fitted samplers "
-        "between workers).",
+        "between workers) and runs Dask's statistical profiler every 10 ms.",
     ]
     return lines
 
@@ -757,7 +757,7 @@ def render(results):
         "first task to the last stored result by the workers' sampling and labeling "
         "seconds, and earlier runs counted all of it as labeling. These runs are niced and "
         "not alternated, so the ratio is only indicative: the like-for-like comparison is "
-        "the throughput section below. One-process accuracy at 1M rows: "
+        "the throughput section below. One-process accuracy (first 100k rows): "
         + ", ".join(
             f"{r['train_accuracy_first_100k']:.3f} ({r['rows']:,} rows)"
             for r in runs
