@@ -520,7 +520,12 @@ def main(argv=None):
     }
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.datasets:
-            results["datasets"][name] = run_dataset(name, args, Path(tmp))
+            # One directory per data set: lleaves loads a cached object file of the same
+            # name instead of compiling (covtype's model then served california: a crash),
+            # and a shared library path already loaded would be reused the same way.
+            workdir = Path(tmp) / name
+            workdir.mkdir()
+            results["datasets"][name] = run_dataset(name, args, workdir)
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(results, indent=1) + "\n")  # after each data set
     results["protocol"]["load_end"] = _load()
