@@ -62,6 +62,7 @@ from ._validation import (
     is_dataframe,
     numeric_columns,
     numeric_values,
+    predict_lending_row,
     remember_columns,
 )
 from .samplers import check_sampler
@@ -281,6 +282,10 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
 
     def _check_X(self, X, adapter, *, reset):
         """X checked once (cheaply at predict time): container, features, NaN and infinity."""
+        return self._check_X_values(X, adapter, reset=reset)[0]
+
+    def _check_X_values(self, X, adapter, *, reset):
+        """``_check_X``, and the numeric values it read for the NaN and infinity check."""
         if reset or (is_dataframe(X) and not has_fitted_columns(self, X)):
             check_columns_match_teacher(X, adapter)
         X = check_table(self, X, reset=reset, keep_dtype=reset)
@@ -294,7 +299,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
                 f"X has {X.shape[1]} features, but the teacher was fitted on "
                 f"{adapter.n_features_in_}. Give the distiller the same columns as the teacher."
             )
-        return X
+        return X, values
 
     def _check_student_takes_nan(self, X):
         """Fail before the costly labeling when X has NaN that a student's tags refuse."""
@@ -763,14 +768,16 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         warn_no_payoff(result, type(chosen).__name__)
         return direct, result
 
-    def _validated_for_predict(self, X):
+    def _student_predicts(self, name, X):
+        """The student's ``name`` of X, checked once by the distiller: skdistill's students
+        skip their own check (``_<name>_checked``, which reads a one-row DataFrame's numeric
+        cells from the distiller's check); others validate as usual."""
         check_fitted(self, "student_")
-        return self._check_X(X, self.teacher_adapter_, reset=False)
-
-    def _student_method(self, name):
-        """The student's ``name`` on input the distiller has already checked: skdistill's
-        students skip their own check (``_<name>_checked``); others validate as usual."""
-        return getattr(self.student_, f"_{name}_checked", None) or getattr(self.student_, name)
+        X, values = self._check_X_values(X, self.teacher_adapter_, reset=False)
+        method = getattr(self.student_, f"_{name}_checked", None)
+        if method is None:
+            return getattr(self.student_, name)(X)
+        return predict_lending_row(method, X, self._numeric_columns, values)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -1123,8 +1130,7 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
     @available_if(_student_has_proba)
     def predict_proba(self, X):
         """Class probabilities of the student at temperature 1."""
-        X = self._validated_for_predict(X)
-        return self._student_method("predict_proba")(X)
+        return self._student_predicts("predict_proba", X)
 
     @available_if(_student_has_proba)
     def predict_log_proba(self, X):
@@ -1136,7 +1142,7 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         """Class of highest student probability (the student's class when it has no
         ``predict_proba``)."""
         if not self._student_has_proba():
-            return self._student_method("predict")(self._validated_for_predict(X))
+            return self._student_predicts("predict", X)
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
 
@@ -1210,8 +1216,7 @@ response_method, teacher_cv, batch_size, n_jobs, random_state, verbose, store, d
 
     def predict(self, X):
         """Predictions of the student."""
-        X = self._validated_for_predict(X)
-        return self._student_method("predict")(X)
+        return self._student_predicts("predict", X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

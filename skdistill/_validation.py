@@ -10,6 +10,8 @@ DataFrame whose columns are the fitted names in order); anything else goes throu
 ``validate_data``, which raises scikit-learn's usual errors (and warnings).
 """
 
+import threading
+
 import numpy as np
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_array, validate_data
@@ -79,8 +81,34 @@ def numeric_values(X, columns=None):
     if columns is None:
         columns = numeric_columns(X)
     if len(X) == 1:
+        if _lent.frame is X and _lent.columns == columns:  # read by the distiller this call
+            return _lent.values
         return np.array([[_number(X, j) for j in columns]], np.float64)
     return X.iloc[:, columns].to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+class _LentRow(threading.local):
+    """The numeric cells of the one-row DataFrame a distiller is predicting, which it read
+    for its own check and lends to its student for the length of the call: reading a cell
+    costs about a microsecond, and a student would read them all again."""
+
+    frame = columns = values = None
+
+
+_lent = _LentRow()
+
+
+def predict_lending_row(method, X, columns, values):
+    """``method(X)``, with ``values`` (the numeric cells ``columns`` of the one-row
+    DataFrame ``X``, read only) lent to :func:`numeric_values` during the call."""
+    if len(values) != 1 or not is_dataframe(X):
+        return method(X)
+    values.flags.writeable = False  # shared: a student must not change it in place
+    _lent.frame, _lent.columns, _lent.values = X, columns, values
+    try:
+        return method(X)
+    finally:  # the frame may change before the next call
+        _lent.frame = _lent.columns = _lent.values = None
 
 
 def column_array(X, j):
@@ -154,8 +182,8 @@ def check_finite(values, *, allow_nan, nan_hint):
 
 def frame_to_float(X):
     """A DataFrame of numeric columns as a float64 array; pandas' NA becomes NaN."""
-    if len(X) == 1:
-        return numeric_values(X, range(X.shape[1]))
+    if len(X) == 1:  # a list, as a distiller's numeric columns: its cells may be lent
+        return numeric_values(X, list(range(X.shape[1])))
     return X.to_numpy(dtype=np.float64, na_value=np.nan)
 
 

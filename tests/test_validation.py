@@ -122,6 +122,29 @@ def test_distiller_skips_only_the_second_check(mixed, make):
         model.predict(X_cat.iloc[:1, ::-1])
 
 
+@pytest.mark.parametrize("make", STUDENTS)
+@pytest.mark.parametrize("numeric_only", [False, True])
+def test_distiller_lends_a_rows_cells_for_one_call_only(mixed, make, numeric_only):
+    """The numeric cells the distiller reads from a one-row frame reach its student in that
+    call, and only in it: a frame changed in place between calls is read again."""
+    X, y = mixed
+    X = X[["a", "b", "e"]] if numeric_only else X.astype({"d": "category"})
+    teacher = LGBMClassifier(n_estimators=10, verbose=-1).fit(X, y)
+    model = DistilledClassifier(teacher, student=make(), sampler=None, random_state=0).fit(X, y)
+    row = X.iloc[[1]].copy()
+    before = model.predict_proba(row)
+    np.testing.assert_array_equal(before, model.student_.predict_proba(row))
+    moved = None
+    for value in (-3.0, 3.0):  # one of them moves the prediction
+        row.iloc[0, 0] = value  # in place: the same frame object
+        moved = model.predict_proba(row)
+        np.testing.assert_array_equal(moved, model.predict_proba(row.copy()))
+        if not np.array_equal(moved, before):
+            break
+    assert not np.array_equal(moved, before)
+    assert numeric_values(row, [0]).flags.writeable  # nothing lent outside a call
+
+
 def test_distiller_nan_rule_on_the_fast_path():
     """A teacher that refuses NaN: the one-row and batch paths refuse it too."""
     from sklearn.linear_model import LogisticRegression, Ridge
