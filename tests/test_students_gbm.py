@@ -10,6 +10,7 @@ from scipy.special import softmax
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdistill._targets import SoftTargets
+from skdistill.students import DaskSoftGBMRegressor
 from skdistill.students._gbm import (
     SoftGBMClassifier,
     SoftGBMRegressor,
@@ -33,7 +34,11 @@ def backend_or_skip(backend):
 
 
 @parametrize_with_checks(
-    [SoftGBMClassifier(n_jobs=1, random_state=0), SoftGBMRegressor(n_jobs=1, random_state=0)],
+    [
+        SoftGBMClassifier(n_jobs=1, random_state=0),
+        SoftGBMRegressor(n_jobs=1, random_state=0),
+        DaskSoftGBMRegressor(n_jobs=1, random_state=0),  # in memory it trains in process
+    ],
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)

@@ -48,10 +48,21 @@ class DaskSoftGBMRegressor(SoftGBMRegressor):
 
     Examples
     --------
-    >>> from distributed import Client, LocalCluster  # doctest: +SKIP
-    >>> client = Client(LocalCluster(n_workers=2, threads_per_worker=1))  # doctest: +SKIP
-    >>> model = DistilledRegressor(teacher, student=DaskSoftGBMRegressor(),
-    ...                            random_state=0).fit(X_dask, y_dask)  # doctest: +SKIP
+    In memory it trains in this process, as :class:`SoftGBMRegressor`:
+
+    >>> from sklearn.datasets import make_regression
+    >>> from skdistill.students import DaskSoftGBMRegressor
+    >>> X, y = make_regression(n_samples=300, n_features=4, noise=1.0, random_state=0)
+    >>> student = DaskSoftGBMRegressor(n_estimators=50, random_state=0).fit(X, y)
+    >>> bool(student.score(X, y) > 0.9)
+    True
+
+    Given to a distiller fitted on Dask collections, it trains on the cluster (a running
+    ``distributed.Client``; ``docs/scaling.md``)::
+
+        client = Client(LocalCluster(n_workers=2, threads_per_worker=1))
+        model = DistilledRegressor(teacher, student=DaskSoftGBMRegressor(), random_state=0)
+        model.fit(X_dask, y_dask)
     """
 
     def fit_chunks(self, chunks):
