@@ -468,7 +468,10 @@ SIZING_LINK = (
     "Student sizing (every MLP size and tree depth distilled and trained directly, against "
     "single-row latency and size, with the teacher and the compiled teacher, and the size "
     "the default ladder chooses) is in [benchmarks_sizing.md](benchmarks_sizing.md), "
-    "from `python -m benchmarks.sizing`. Scale (transfer sets of millions of rows from the "
+    "from `python -m benchmarks.sizing --quick --datasets all` (2,000 train rows a table); at "
+    "the tables' benchmark sizes it is in "
+    "[benchmarks_sizing_full.md](benchmarks_sizing_full.md), from `python -m benchmarks.sizing` "
+    "(that page gives its conditions). Scale (transfer sets of millions of rows from the "
     "full covtype table, peak memory, one process against a Dask cluster) is in "
     "[benchmarks_scale.md](benchmarks_scale.md), from `python -m benchmarks.scale`."
 )
