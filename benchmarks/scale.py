@@ -622,8 +622,20 @@ def _load_of(r):
     return f"{r['load_at_start']:.1f}" + ("" if end is None else f" → {end:.1f}")
 
 
+def _throughput_batches(runs):
+    """The throughput runs split into their alternations (a batch starts at repeat 0)."""
+    batches = []
+    for r in runs:
+        if r["repeat"] == 0 and r["side"] == "single" or not batches:
+            batches.append([])
+        batches[-1].append(r)
+    return batches
+
+
 def _throughput_lines(runs):
-    """The alternated one-process / cluster throughput runs: a table and best / median."""
+    """The alternated one-process / cluster throughput runs, batch by batch: a table, the
+    ratio of each pair (a cluster run over the one-process run just before it, which saw
+    about the same load) and best / median."""
     runs = [r for r in runs if r["kind"] == "throughput"]
     if not runs:
         return []
@@ -636,34 +648,61 @@ def _throughput_lines(runs):
         "predicting on LightGBM's default threads (both cores). Cluster: `LocalCluster("
         "n_workers=2, threads_per_worker=1, processes=True)`, started and given the data (a "
         f"Dask array of {runs[0]['partitions']} partitions, persisted on the workers) before "
-        "the clock starts. The runs alternate (one process, cluster, one process, ...), at "
-        "normal priority, with other jobs on the machine. *Sampling + labeling* is rows over "
-        "the wall time of both (on the cluster, from the first task to the last stored "
-        "result); *labeling* is rows over the labeling time (in one process as timed there; "
-        "on the cluster, the workers' labeling seconds summed over the tasks, divided by 2). "
-        "CPU seconds: this process's, and on the cluster the workers' (all their threads).",
-        "",
-        "| run | side | sampling + labeling rows/s | labeling rows/s | wall s | CPU s "
-        "(client + workers) | load at start → end |",
-        "|---:|---|---:|---:|---:|---:|---|",
+        "the clock starts. The runs alternate (one process, cluster, one process, ...), with "
+        "other jobs on the machine. *Sampling + labeling* is rows over the wall time of both "
+        "(on the cluster, from the first task to the last stored result); *labeling* is rows "
+        "over the labeling time (in one process as timed there; on the cluster, the workers' "
+        "labeling seconds summed over the tasks, divided by 2). CPU seconds: this process's, "
+        "and on the cluster the workers' (all their threads). *Pair ratio*: a cluster run's "
+        "rate over the one-process run just before it; the load moved a lot within a batch, "
+        "and a pair saw about the same load.",
     ]
+    for number, batch in enumerate(_throughput_batches(runs), start=1):
+        lines += _throughput_batch_lines(number, batch)
+    return lines
+
+
+def _throughput_batch_lines(number, runs):
+    date = runs[0].get("date", "an earlier session")
+    lines = [
+        "",
+        f"### Batch {number} ({date})",
+        "",
+        "| run | side | sampling + labeling rows/s | labeling rows/s | pair ratio (both) | "
+        "wall s | CPU s (client + workers) | load at start → end |",
+        "|---:|---|---:|---:|---:|---:|---:|---|",
+    ]
+    pairs, previous = [], None
     for r in runs:
         cpu = r["client_cpu_seconds"] + r.get("workers_cpu_seconds", 0.0)
+        ratio = ""
+        if r["side"] == "cluster" and previous is not None:
+            pair = [r[k] / previous[k] for k in ("sampling_and_labeling_rows_per_s",
+                                                  "labeling_rows_per_s")]  # fmt: skip
+            pairs.append(pair)
+            ratio = f"{_fmt(pair[0], 2)}x / {_fmt(pair[1], 2)}x"
+        previous = r if r["side"] == "single" else None
         lines.append(
             f"| {r['repeat'] + 1} | {'cluster' if r['side'] == 'cluster' else 'one process'} "
             f"| {_fmt(r['sampling_and_labeling_rows_per_s'])} | "
-            f"{_fmt(r['labeling_rows_per_s'])} | {_fmt(r['build_seconds'], 1)} | "
+            f"{_fmt(r['labeling_rows_per_s'])} | {ratio} | {_fmt(r['build_seconds'], 1)} | "
             f"{_fmt(cpu, 1)} | {_load_of(r)} |"
         )
     lines += ["", "| | one process | cluster | cluster / one process |", "|---|---:|---:|---:|"]
-    for key, label in (
-        ("sampling_and_labeling_rows_per_s", "sampling + labeling rows/s"),
-        ("labeling_rows_per_s", "labeling rows/s"),
+    for i, (key, label) in enumerate(
+        (
+            ("sampling_and_labeling_rows_per_s", "sampling + labeling rows/s"),
+            ("labeling_rows_per_s", "labeling rows/s"),
+        )
     ):
         for name, pick in (("best", max), ("median", np.median)):
             one = float(pick([r[key] for r in runs if r["side"] == "single"]))
             two = float(pick([r[key] for r in runs if r["side"] == "cluster"]))
             lines.append(f"| {label}, {name} | {_fmt(one)} | {_fmt(two)} | {_fmt(two / one, 2)}x |")
+        if pairs:
+            best, median = max(p[i] for p in pairs), float(np.median([p[i] for p in pairs]))
+            lines.append(f"| {label}, pair ratios: best / median | | | {_fmt(best, 2)}x / "
+                         f"{_fmt(median, 2)}x |")  # fmt: skip
     cpu_one = np.median([r["client_cpu_seconds"] for r in runs if r["side"] == "single"])
     cpu_two = np.median(
         [r["client_cpu_seconds"] + r["workers_cpu_seconds"] for r in runs if r["side"] != "single"]
@@ -676,13 +715,14 @@ def _throughput_lines(runs):
             kind = "event loop" if name == "MainThread" else "tasks and other threads"
             by_thread.setdefault(kind, []).append(value)
     n_cluster = sum(r["side"] == "cluster" for r in runs)
-    lines += [
-        "",
-        "Where the workers' CPU went (mean per run): "
-        + ", ".join(f"{k} {_fmt(sum(v) / n_cluster, 1)} s" for k, v in by_thread.items())
-        + "; the event loop moves the rows (the results to the client, fitted samplers "
-        "between workers) and runs Dask's statistical profiler every 10 ms.",
-    ]
+    if by_thread:
+        lines += [
+            "",
+            "Where the workers' CPU went (mean per run): "
+            + ", ".join(f"{k} {_fmt(sum(v) / n_cluster, 1)} s" for k, v in by_thread.items())
+            + "; the event loop moves the rows (the results to the client, fitted samplers "
+            "between workers) and runs Dask's statistical profiler every 10 ms.",
+        ]
     return lines
 
 
