@@ -169,6 +169,30 @@ def test_distiller_predictor_and_sizes(mixed, tmp_path):
     assert (tmp_path / "tree.npz").stat().st_size < 100_000
 
 
+@pytest.mark.parametrize(
+    "student",
+    [
+        SoftMLPClassifier(activation="tanh", max_iter=20, random_state=0),
+        SoftMLPClassifier(hidden_layer_sizes=(8, 8, 8), max_iter=20, random_state=0),
+        SoftLogisticRegression(),
+    ],
+    ids=["mlp-tanh", "mlp-3-layers", "linear"],
+)
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_one_row_kernel_matches_the_batch(mixed, student, n_classes):
+    """The one-row kernel of networks and linear models carries the biases inside its
+    products (a constant input, an extra unit per hidden layer): the batch's answers."""
+    X, y = mixed
+    X = X[["a", "b", "e"]].to_numpy()
+    student.fit(X, y % n_classes)
+    predictor = export_predictor(student)
+    assert predictor._row_proba is not None  # the kernel, not the general path
+    rows = X[:30]
+    one_at_a_time = np.concatenate([predictor.predict_proba(rows[[i]]) for i in range(30)])
+    np.testing.assert_allclose(one_at_a_time, predictor.predict_proba(rows), rtol=1e-12)
+    np.testing.assert_allclose(one_at_a_time, student.predict_proba(rows), rtol=1e-12)
+
+
 @pytest.mark.parametrize("make", CLASSIFIERS + REGRESSORS)
 @pytest.mark.filterwarnings("ignore:overflow encountered in cast")  # trees compare in float32
 def test_one_row_at_a_time_matches_the_batch(mixed, make):

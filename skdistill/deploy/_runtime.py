@@ -18,6 +18,10 @@ import numpy as np
 FORMAT_VERSION = 1
 _FLOAT64 = np.dtype(np.float64)
 _PROBA_EPS = 1e-12  # skdistill._targets.PROBA_EPS
+# The ufunc behind np.clip, called without np.clip's Python wrapper: one call instead of a
+# maximum and a minimum on one row (~0.3 us), with the same results. Private in numpy 2
+# (numpy 1 has it at np.core.umath), so the two calls stay as the fallback.
+_CLIP_UFUNC = getattr(getattr(getattr(np, "_core", None), "umath", None), "clip", None)
 
 
 class Predictor:
@@ -464,7 +468,10 @@ def _encode_finite(v, probe, template, stats):
     if clip is None:
         np.subtract(v, mean, out=numbers)
     else:
-        np.minimum(np.maximum(v, clip[0], out=numbers), clip[1], out=numbers)
+        if _CLIP_UFUNC is not None:
+            _CLIP_UFUNC(v, clip[0], clip[1], out=numbers)
+        else:
+            np.minimum(np.maximum(v, clip[0], out=numbers), clip[1], out=numbers)
         numbers -= mean
     numbers /= scale
     return z
@@ -475,9 +482,13 @@ def _dense_row_proba(predictor):
     function of one row (1-D float64) that gives its probabilities, shape (1, n_classes), or
     None when the row holds NaN or infinity (the general path then imputes or raises).
 
-    The general path's arithmetic, in one function whose arrays are bound in advance: on a
-    54-feature MLP 2x64, ~10 µs a row against ~11 through the general path's steps. None when
-    the predictor is anything else.
+    The general path's arithmetic with its arrays bound in advance, and the biases carried
+    inside the products: the encoded row ends with a constant, each weight matrix has the
+    biases as its last row, and each hidden layer passes the constant on in an extra unit
+    (the activation maps it to 1.0 exactly). A layer is then one product and one activation;
+    the results differ from the batch's ``dot + bias`` by float64 rounding. On a 54-feature
+    MLP 2x64 about 8 µs a row (~11 through the general path's steps). None when the
+    predictor is anything else.
     """
     meta = predictor.meta
     if (
@@ -489,27 +500,34 @@ def _dense_row_proba(predictor):
     ):
         return None
     if meta["model"] == "mlp":
-        *hidden, (W_out, b_out) = predictor._layers
-        activation = np.maximum if meta["activation"] == "relu" else None
+        layers = predictor._layers
+        relu = meta["activation"] == "relu"
     else:  # a linear model is a network without hidden layers
-        hidden, activation = [], None
-        W_out = np.ascontiguousarray(predictor.arrays["coef"].T)
-        b_out = predictor.arrays["intercept"]
+        layers = [(predictor.arrays["coef"].T, predictor.arrays["intercept"])]
+        relu = True
+    carry = 1.0 if relu else 40.0  # the constant unit's input: relu(1) = tanh(40) = 1.0
+    hidden = []
+    for W, b in layers[:-1]:
+        W = np.vstack([W, b])
+        unit = np.zeros((len(W), 1))
+        unit[-1] = carry
+        # the maximum against an array of zeros: a scalar 0.0 is converted at every call
+        zeros = np.zeros(W.shape[1] + 1) if relu else None
+        hidden.append((np.ascontiguousarray(np.hstack([W, unit])), zeros))
+    W_out = np.ascontiguousarray(np.vstack(layers[-1]))
     binary = meta["output"] == "binary_softmax"
-    probe, template, stats = predictor._probe, predictor._template, predictor._stats
-    dot, tanh = np.dot, np.tanh
+    probe, stats = predictor._probe, predictor._stats
+    template = np.append(predictor._template, 1.0)
+    dot, maximum, tanh = np.dot, np.maximum, np.tanh
 
     def proba(v):
         z = _encode_finite(v, probe, template, stats)
         if z is None:
             return None
-        # _mlp_forward's layers, inlined: a call and its unpacking cost ~0.5 µs here
-        for W, b in hidden:
+        for W, zeros in hidden:  # inlined: a call and its unpacking cost ~0.5 µs here
             z = dot(z, W)
-            z += b
-            activation(z, 0.0, out=z) if activation is not None else tanh(z, out=z)
+            maximum(z, zeros, out=z) if zeros is not None else tanh(z, out=z)
         z = dot(z, W_out)
-        z += b_out
         return _softmax_row([0.0, float(z[0])] if binary else z.tolist())
 
     proba.shape = (1, predictor.n_features_in_)
