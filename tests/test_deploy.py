@@ -14,6 +14,7 @@ from student_helpers import EXPORTABLE_CLASSIFIERS, EXPORTABLE_REGRESSORS, mixed
 
 from skdistill import DistilledClassifier, DistilledRegressor
 from skdistill.deploy import Predictor, export_predictor, load
+from skdistill.deploy._runtime import _fold_scaling
 from skdistill.students import (
     LogitRegressorStudent,
     SoftGBMClassifier,
@@ -179,14 +180,29 @@ def test_distiller_predictor_and_sizes(mixed, tmp_path):
     ids=["mlp-tanh", "mlp-3-layers", "linear"],
 )
 @pytest.mark.parametrize("n_classes", [2, 3])
-def test_one_row_kernel_matches_the_batch(mixed, student, n_classes):
+@pytest.mark.parametrize("columns", ["centred", "a year", "a constant"])
+def test_one_row_kernel_matches_the_batch(mixed, student, n_classes, columns):
     """The one-row kernel of networks and linear models carries the biases inside its
-    products (a constant input, an extra unit per hidden layer): the batch's answers."""
+    products (a constant input, an extra unit per hidden layer) and folds the scaling into
+    the first layer where the numbers are clipped, unless cancellation would cost more than
+    a few bits (a column like a year: far from zero, narrow spread): the batch's answers
+    either way."""
     X, y = mixed
     X = X[["a", "b", "e"]].to_numpy()
+    if columns == "a year":
+        X[:, 1] = 2000.0 + np.round(5 * X[:, 1])
+    elif columns == "a constant":
+        X[:, 1] = 3.0
     student.fit(X, y % n_classes)
     predictor = export_predictor(student)
     assert predictor._row_proba is not None  # the kernel, not the general path
+    if hasattr(predictor, "_layers"):
+        W, b = predictor._layers[0]
+    else:
+        W, b = predictor.arrays["coef"].T, predictor.arrays["intercept"]
+    folded = _fold_scaling(predictor._stats, predictor._template, W, b)
+    clipped = predictor.meta["encoder"]["clip"]  # unbounded numbers are never folded
+    assert (folded is None) == (columns == "a year" or not clipped)
     rows = X[:30]
     one_at_a_time = np.concatenate([predictor.predict_proba(rows[[i]]) for i in range(30)])
     np.testing.assert_allclose(one_at_a_time, predictor.predict_proba(rows), rtol=1e-12)
