@@ -61,6 +61,7 @@ def main(argv=None):
     parser.add_argument("--max-trees", type=int, default=1_000)
     parser.add_argument("--multiples", nargs="+", type=float, default=[4, 10, 20])
     parser.add_argument("--sizes", nargs="+", default=["64x64", "256x256"])
+    parser.add_argument("--samplers", nargs="+", default=list(SAMPLERS), choices=list(SAMPLERS))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, help="results JSON (default: benchmarks/results/)")
     args = parser.parse_args(argv)
@@ -76,7 +77,8 @@ def main(argv=None):
     _log(f"{args.dataset}: teacher {info['description']}: {result['teacher_score']:.4f}")
     rows = []
     direct_done = {}
-    for sampler_name, sampler_cls in SAMPLERS.items():
+    for sampler_name in args.samplers:
+        sampler_cls = SAMPLERS[sampler_name]
         tic = time.perf_counter()
         full = TransferSet.build(
             teacher,

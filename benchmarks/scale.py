@@ -68,9 +68,7 @@ def _vm_hwm_mb():
 
 
 def prepare(work, quick):
-    import joblib
     import pandas as pd
-    from lightgbm import LGBMClassifier
 
     work.mkdir(parents=True, exist_ok=True)
     if (work / "X.npy").exists() and (work / "teacher.joblib").exists():
@@ -83,18 +81,39 @@ def prepare(work, quick):
         X, y = X[:20_000], y[:20_000]
     np.save(work / "X.npy", X)
     np.save(work / "y.npy", y)
-    rng = np.random.RandomState(SEED)
-    fit_rows = rng.permutation(len(X))[:100_000]
-    info = {"n_rows": len(X), "n_features": X.shape[1], "teacher_fit_rows": len(fit_rows)}
-    for name, n_trees in (("teacher", 100), ("sweep_teacher", 10)):
-        teacher = LGBMClassifier(
-            n_estimators=n_trees, num_leaves=63, learning_rate=0.1, verbose=-1, random_state=SEED
-        ).fit(X[fit_rows], y[fit_rows])
-        joblib.dump(teacher, work / f"{name}.joblib")
-        info[name] = f"LGBMClassifier(n_estimators={n_trees}, num_leaves=63), fit on 100,000 rows"
+    info = {"n_rows": len(X), "n_features": X.shape[1], "teacher_fit_rows": min(len(X), 100_000)}
+    for name in ("teacher", "sweep_teacher"):
+        info[name] = _fit_teacher(work, name, X, y)
     info["prepare_seconds"] = time.perf_counter() - tic
     (work / "prepared.json").write_text(json.dumps(info))
     return info
+
+
+# The teachers by name: trees per class. ``big_teacher`` (for the throughput runs with a
+# production-sized model, ``--throughput-teacher big_teacher``) is fitted only when asked for.
+TEACHER_TREES = {"teacher": 100, "sweep_teacher": 10, "big_teacher": 1000}
+
+
+def _fit_teacher(work, name, X=None, y=None):
+    """Fit teacher ``name`` on 100,000 rows of the table and save it; its description."""
+    import joblib
+    from lightgbm import LGBMClassifier
+
+    if X is None:
+        X, y = np.load(work / "X.npy"), np.load(work / "y.npy")
+    fit_rows = np.random.RandomState(SEED).permutation(len(X))[:100_000]
+    n_trees = TEACHER_TREES[name]
+    teacher = LGBMClassifier(
+        n_estimators=n_trees, num_leaves=63, learning_rate=0.1, verbose=-1, random_state=SEED
+    ).fit(X[fit_rows], y[fit_rows])
+    joblib.dump(teacher, work / f"{name}.joblib")
+    return f"LGBMClassifier(n_estimators={n_trees}, num_leaves=63), fit on {len(fit_rows):,} rows"
+
+
+def run_prepare_teacher(work, config):
+    if not (work / f"{config['teacher']}.joblib").exists():
+        return {"description": _fit_teacher(work, config["teacher"])}
+    return {}
 
 
 # ------------------------------------------------------------------------------------------
@@ -336,7 +355,9 @@ def run_throughput(work, config):
     ``side="single"``: ``TransferSet.build`` on the numpy table, the teacher predicting on
     LightGBM's default threads (both cores). ``side="cluster"``: the same on a Dask array of
     ``partitions`` partitions, already on the 2 workers (1 thread each) before the clock
-    starts, as data read on the cluster would be; the cluster is started before too.
+    starts, as data read on the cluster would be; the cluster is started before too. With
+    ``profile=False`` its workers run without Dask's statistical profiler (a sample of every
+    thread's stack each 10 ms, on the event loop), as docs/scaling.md advises for labeling.
     """
     from skdistill import TransferSet
     from skdistill.samplers import Smear
@@ -356,10 +377,15 @@ def run_throughput(work, config):
         times = transfer.fit_times
         labeling = times["labeling"]
     else:
+        import dask
         import dask.array as da
         from distributed import Client, LocalCluster, wait
 
         chunk = -(-len(X) // config["partitions"])
+        profile = config.get("profile", True)
+        # The environment reaches the worker processes, which read their configuration anew.
+        os.environ["DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED"] = str(profile)
+        dask.config.refresh()
         with (
             LocalCluster(
                 n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
@@ -371,6 +397,9 @@ def run_throughput(work, config):
             yd = da.from_array(y, chunks=chunk).persist()
             wait([Xd, yd])
             ship = time.perf_counter() - tic
+            profiling = client.run(_profiling)
+            if set(profiling.values()) != {profile}:
+                raise RuntimeError(f"asked for profile={profile}; the workers say {profiling}")
             before = client.run(_thread_cpu_seconds)
             cpu, tic = _cpu_seconds(), time.perf_counter()
             transfer = TransferSet.build(teacher, Xd, yd, **kwargs)
@@ -403,6 +432,11 @@ def run_throughput(work, config):
             workers_cpu_seconds_by_thread=by_thread,
         )
     return result
+
+
+def _profiling(dask_worker):
+    """Whether the worker samples its threads' stacks (Dask's statistical profiler)."""
+    return "profile" in dask_worker.periodic_callbacks
 
 
 def _noop(i):
@@ -448,6 +482,7 @@ def run_overhead(work, config):
 
 RUNNERS = {
     "prepare": run_prepare,
+    "prepare_teacher": run_prepare_teacher,
     "baseline": run_baseline,
     "single": run_single,
     "cluster": run_cluster,
@@ -502,6 +537,29 @@ def main(argv=None):
     parser.add_argument(
         "--repeats", type=int, default=3, help="alternated single/cluster throughput runs"
     )
+    parser.add_argument(
+        "--throughput-teacher",
+        default="teacher",
+        choices=sorted(TEACHER_TREES),
+        help="teacher of the throughput runs (big_teacher: 1,000 trees a class)",
+    )
+    parser.add_argument(
+        "--throughput-rows",
+        type=int,
+        default=None,
+        help="rows of the throughput runs (default: the first --rows)",
+    )
+    parser.add_argument(
+        "--no-profile",
+        action="store_true",
+        help="throughput runs' cluster without Dask's statistical profiler",
+    )
+    parser.add_argument(
+        "--batch",
+        default=None,
+        help="label of this batch of throughput runs (kept apart "
+        "from earlier batches in the results)",
+    )
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--report", action="store_true", help="write docs/benchmarks_scale.md")
@@ -520,6 +578,9 @@ def main(argv=None):
     if args.quick:
         args.rows, args.sweep, args.partitions = [50_000], [30_000, 60_000], 4
     info = _subprocess(args.work, {"kind": "prepare", "quick": args.quick}, args.timeout)
+    if args.throughput_teacher != "teacher":
+        config = {"kind": "prepare_teacher", "teacher": args.throughput_teacher}
+        info.update(_subprocess(args.work, config, args.timeout))
     configs = [{"kind": "baseline"}, {"kind": "baseline", "teacher": "sweep_teacher"}]
     for rows in args.rows:
         # Chunked in memory up to 1 GiB of float32 (covtype: 54 columns, 7 logits), on disk beyond.
@@ -551,9 +612,12 @@ def main(argv=None):
                 {
                     "kind": "throughput",
                     "side": side,
-                    "rows": args.rows[0],
+                    "rows": args.throughput_rows or args.rows[0],
                     "partitions": args.partitions,
                     "repeat": repeat,
+                    "teacher": args.throughput_teacher,
+                    "profile": not args.no_profile,
+                    "batch": args.batch,
                 }
             )
     configs.append({"kind": "overhead", "tasks": 200})
@@ -598,6 +662,8 @@ def _key(config):
                 "tasks",
                 "side",
                 "repeat",
+                "profile",
+                "batch",
             )
         },
         sort_keys=True,
@@ -664,9 +730,13 @@ def _throughput_lines(runs):
 
 def _throughput_batch_lines(number, runs):
     date = runs[0].get("date", "an earlier session")
+    teacher = runs[0].get("teacher") or "teacher"
+    trees = f"{TEACHER_TREES[teacher]:,} trees a class"
+    profile = runs[0].get("profile")
+    profiler = "" if profile is None else f"; workers' profiler {'on' if profile else 'off'}"
     lines = [
         "",
-        f"### Batch {number} ({date})",
+        f"### Batch {number} ({date}; {runs[0]['rows']:,} rows; teacher of {trees}{profiler})",
         "",
         "| run | side | sampling + labeling rows/s | labeling rows/s | pair ratio (both) | "
         "wall s | CPU s (client + workers) | load at start → end |",
