@@ -545,6 +545,9 @@ def section(results, source):
         f"Machine: {p['machine']}; load average {p.get('load_start', p.get('load', '?'))} at the "
         f"start, {p.get('load_end', '?')} at the end. {yardstick}"
     )
+    reruns = [f"{name}: {p[name]}." for name in results["datasets"] if name in p]
+    if reruns:  # a data set measured again alone, its entry replaced in the results file
+        intro += " Re-run alone: " + " ".join(reruns)
     return "\n".join(["## Deployment", "", intro, "", markdown(results)])
 
 
