@@ -791,7 +791,12 @@ def _throughput_batch_lines(number, runs):
             "Where the workers' CPU went (mean per run): "
             + ", ".join(f"{k} {_fmt(sum(v) / n_cluster, 1)} s" for k, v in by_thread.items())
             + "; the event loop moves the rows (the results to the client, fitted samplers "
-            "between workers) and runs Dask's statistical profiler every 10 ms.",
+            "between workers)"
+            + (
+                " (Dask's statistical profiler off)."
+                if runs[0].get("profile") is False
+                else " and runs Dask's statistical profiler every 10 ms."
+            ),
         ]
     return lines
 
