@@ -88,6 +88,7 @@ def main(argv=None):
             sampler=sampler_cls(),
             n_samples=float(max(args.multiples)),
             random_state=args.seed,
+            store=None,  # whole in memory, whatever its size: prefix() slices its arrays
         )
         _log(f"{sampler_name}: {full} in {time.perf_counter() - tic:.0f}s")
         for size in args.sizes:
