@@ -34,11 +34,17 @@ def _log(message):
 
 
 def prefix(transfer, n_pseudo):
-    """The transfer set with only its first ``n_pseudo`` pseudo rows (no new labeling)."""
+    """The transfer set with only its first ``n_pseudo`` pseudo rows (no new labeling) and
+    no held-out rows."""
     fields = {name: getattr(transfer, name) for name in TransferSet._FIELDS}
     stop = transfer.n_real + n_pseudo
     fields["X"] = transfer.X[:stop] if not hasattr(transfer.X, "iloc") else transfer.X.iloc[:stop]
     fields["outputs"] = transfer.outputs[:stop]
+    # Without the held-out rows the distiller has no payoff to weigh, so it ships (and this
+    # scores) the distilled student itself, never the directly trained one it would fall
+    # back to (the held-out rows stay out of training either way).
+    for name in ("X_holdout", "y_holdout", "holdout_outputs", "holdout_weight"):
+        fields[name] = None
     return TransferSet(**fields)
 
 
