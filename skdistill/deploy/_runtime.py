@@ -463,7 +463,9 @@ def _is_missing(value):
 def _encode_finite(v, probe, template, stats):
     """One row of numbers (1-D) encoded in a few array operations, with the same arithmetic
     as a batch; None when the row holds NaN or infinity (the batch path imputes or raises).
-    ``probe``, ``template`` and ``stats`` are made by ``Predictor._prepare_row``."""
+    ``probe``, ``template`` and ``stats`` are made by ``Predictor._prepare_row``; with
+    ``stats`` of ``(clip, None, None)`` the row is clipped only (the one-row kernel's
+    scaling folded into its first layer, :func:`_fold_scaling`)."""
     total = float(v.dot(probe))
     if total - total != 0.0:  # NaN or infinity somewhere
         return None
@@ -478,6 +480,8 @@ def _encode_finite(v, probe, template, stats):
         np.subtract(v, mean, out=numbers)
     else:
         _clip(v, clip[0], clip[1], numbers)
+        if mean is None:
+            return z
         numbers -= mean
     numbers /= scale
     return z
@@ -516,14 +520,13 @@ def _dense_row_proba(predictor):
         layers = [(predictor.arrays["coef"].T, predictor.arrays["intercept"])]
         relu = True
     probe, stats = predictor._probe, predictor._stats
-    n = len(probe)
     folded = _fold_scaling(stats, predictor._template, *layers[0])
     if folded is None:  # encode as the batch does; the first layer takes the biases' row
         template = np.append(predictor._template, 1.0)
         first = np.vstack(layers[0])
     else:  # the row is [clip(v), 1.0]
-        template = np.append(np.zeros(n), 1.0)
-        first, (low, high) = folded, stats[0]
+        template = np.append(np.zeros(len(probe)), 1.0)
+        first, stats = folded, (stats[0], None, None)
     matrices = [first] + [np.vstack(layer) for layer in layers[1:]]
     carry = 1.0 if relu else 40.0  # the constant unit's input: relu(1) = tanh(40) = 1.0
     hidden = []
@@ -538,16 +541,9 @@ def _dense_row_proba(predictor):
     dot, maximum, tanh = np.dot, np.maximum, np.tanh
 
     def proba(v):
-        if folded is None:
-            z = _encode_finite(v, probe, template, stats)
-            if z is None:
-                return None
-        else:
-            total = float(v.dot(probe))
-            if total - total != 0.0:  # NaN or infinity somewhere
-                return None
-            z = template.copy()
-            _clip(v, low, high, z[:n])
+        z = _encode_finite(v, probe, template, stats)
+        if z is None:
+            return None
         for W, zeros in hidden:  # inlined: a call and its unpacking cost ~0.5 µs here
             z = dot(z, W)
             maximum(z, zeros, out=z) if zeros is not None else tanh(z, out=z)
