@@ -567,7 +567,7 @@ def main(argv=None):
         "--ratio-rounds",
         type=int,
         default=15,
-        help="alternated rounds for covtype's MLP speed-ups over the teacher (0: none)",
+        help="alternated rounds for the MLP 2x64's speed-ups over the teacher (0: none)",
     )
     parser.add_argument("--quick", action="store_true", help="2 small data sets, few calls")
     parser.add_argument("--out", type=Path, default=RESULTS)

@@ -112,7 +112,7 @@ def _fit_teacher(work, name, X=None, y=None):
 
 def run_prepare_teacher(work, config):
     if not (work / f"{config['teacher']}.joblib").exists():
-        return {"description": _fit_teacher(work, config["teacher"])}
+        return {config["teacher"]: _fit_teacher(work, config["teacher"])}
     return {}
 
 
