@@ -17,6 +17,7 @@ from skdistill.students import (
 EXPORTABLE_CLASSIFIERS = [
     lambda: SoftMLPClassifier((16, 8), max_iter=10, random_state=0),
     lambda: SoftMLPClassifier((8,), activation="tanh", max_iter=10, random_state=0),
+    lambda: SoftMLPClassifier((8,), input_bins=4, max_iter=10, random_state=0),
     lambda: SoftLogisticRegression(),
     lambda: SoftTreeClassifier(max_depth=5, random_state=0),
     lambda: SoftTreeClassifier(max_depth=5, target="logits", random_state=0),
@@ -24,6 +25,7 @@ EXPORTABLE_CLASSIFIERS = [
 ]
 EXPORTABLE_REGRESSORS = [
     lambda: SoftMLPRegressor((8,), max_iter=10, random_state=0),
+    lambda: SoftMLPRegressor((8,), input_bins=4, max_iter=10, random_state=0),
     lambda: SoftTreeRegressor(max_depth=5, random_state=0),
     lambda: SoftGBMRegressor(n_estimators=10, min_child_samples=5, n_jobs=1, random_state=0),
 ]

@@ -216,12 +216,13 @@ def never_materialized(monkeypatch):
 
 
 @pytest.mark.parametrize("store", ["memory", "disk"])
-def test_mlp_trains_chunk_by_chunk(data, small_chunks, never_materialized, store):
+@pytest.mark.parametrize("input_bins", [None, 8])
+def test_mlp_trains_chunk_by_chunk(data, small_chunks, never_materialized, store, input_bins):
     from skdistill.students import SoftMLPClassifier
 
     X, y, teacher = data
     chunked = _build(data, store=store, holdout=0.0)
-    student = SoftMLPClassifier((16,), max_iter=30, random_state=0)
+    student = SoftMLPClassifier((16,), input_bins=input_bins, max_iter=30, random_state=0)
 
     def fit():
         with warnings.catch_warnings():
@@ -233,6 +234,7 @@ def test_mlp_trains_chunk_by_chunk(data, small_chunks, never_materialized, store
     np.testing.assert_array_equal(first.predict_proba(X), second.predict_proba(X))
     assert (first.predict(X) == teacher.predict(X)).mean() > 0.85
     assert len(first.student_.validation_loss_curve_) == first.student_.n_iter_
+    assert (first.student_.pieces_ is None) == (input_bins is None)
 
 
 def test_mlp_regressor_and_weights_chunk_by_chunk(small_chunks, never_materialized):

@@ -482,6 +482,8 @@ def _expected_failures(estimator):
     [
         SoftMLPClassifier(max_iter=100, learning_rate_init=0.01, random_state=0),
         SoftMLPRegressor(max_iter=100, learning_rate_init=0.01, random_state=0),
+        SoftMLPClassifier(input_bins=8, max_iter=100, learning_rate_init=0.01, random_state=0),
+        SoftMLPRegressor(input_bins=8, max_iter=100, learning_rate_init=0.01, random_state=0),
     ],
     expected_failed_checks=_expected_failures,
 )
@@ -518,3 +520,32 @@ def test_weights_replaced_by_hand_are_used_for_predictions():
     model.coefs_[1] = np.zeros_like(model.coefs_[1])  # a new array in the same list
     model.intercepts_[1] = np.zeros_like(model.intercepts_[1])
     np.testing.assert_allclose(model.predict_proba(X[:3]), 0.5)
+
+
+def test_piecewise_inputs():
+    """``input_bins``: each encoded column becomes its pieces between training quantiles,
+    standardised over the training rows; binary and constant columns give one piece; the
+    network reads them in training and prediction alike (and in its chunked fit)."""
+    rng = np.random.RandomState(0)
+    X = np.column_stack([rng.normal(size=400), rng.randint(0, 2, 400), np.full(400, 3.0)])
+    y = (np.abs(X[:, 0]) > 0.7).astype(int)  # a step no linear function of x draws
+    model = SoftMLPClassifier((8,), input_bins=4, random_state=0, max_iter=300).fit(X, y)
+    columns, slope, offset, low, high = model.pieces_
+    np.testing.assert_array_equal(columns, [0, 0, 0, 0, 1, 2])
+    assert model.coefs_[0].shape == (6, 8)
+    Z = model.preprocessor_.transform(X)
+    P = np.clip(Z[:, columns] * slope + offset, low, high)
+    # (fitted on the float32 rows training reads)
+    np.testing.assert_allclose(P[:, :5].mean(axis=0), 0.0, atol=1e-6)
+    np.testing.assert_allclose(P[:, :5].std(axis=0), 1.0, rtol=1e-6)
+    np.testing.assert_array_equal(P[:, 5], 0.0)  # the constant column
+    # the pieces of x are monotone in x, each rising between its own two cuts
+    order = np.argsort(X[:, 0])
+    assert np.all(np.diff(P[order, :4], axis=0) >= -1e-12)
+    assert model.score(X, y) > 0.95
+    plain = SoftMLPClassifier((8,), random_state=0, max_iter=300).fit(X, y)
+    assert plain.pieces_ is None and plain.coefs_[0].shape == (3, 8)
+    # predictions read the pieces: changing them changes the answer
+    before = model.predict_proba(X[:5])
+    model.pieces_ = (columns, slope, offset + 1.0, low, high)
+    assert not np.allclose(model.predict_proba(X[:5]), before)

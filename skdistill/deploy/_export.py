@@ -15,7 +15,7 @@ from ..students import (
 )
 from ..students._preprocess import FrameEncoder, NumericTableEncoder
 from ._boosters import gbm_arrays
-from ._runtime import FORMAT_VERSION, Predictor
+from ._runtime import FORMAT_VERSION, PIECES_ARRAYS, Predictor
 
 _STUDENTS = (
     SoftMLPClassifier,
@@ -81,7 +81,7 @@ def export_predictor(model):
     check_fitted(model, "preprocessor_")
     meta, arrays = _encoder(model)
     meta.update(_model(model, arrays))
-    meta["format"] = FORMAT_VERSION
+    meta["format"] = FORMAT_VERSION if meta.get("pieces") else 1
     meta["n_features"] = int(model.n_features_in_)
     names = getattr(model, "feature_names_in_", None)
     meta["feature_names"] = None if names is None else [str(n) for n in names]
@@ -159,6 +159,11 @@ def _model(model, arrays):
         for i, (W, b) in enumerate(zip(model.coefs_, model.intercepts_, strict=True)):
             arrays[f"coef_{i}"], arrays[f"intercept_{i}"] = W.copy(), b.copy()
         meta = {"model": "mlp", "n_layers": len(model.coefs_), "activation": model.activation}
+        pieces = getattr(model, "pieces_", None)
+        if pieces is not None:  # the piecewise-linear encoding the first layer reads
+            for name, array in zip(PIECES_ARRAYS, pieces, strict=True):
+                arrays[name] = array.copy()
+            meta["pieces"] = True
         if is_classifier:
             return {**meta, "output": "softmax"}
         arrays["target_mean"], arrays["target_scale"] = model.target_mean_, model.target_scale_

@@ -15,7 +15,11 @@ import math
 
 import numpy as np
 
-FORMAT_VERSION = 1
+# The format a file needs: 2 adds the piecewise-linear inputs of an MLP (meta "pieces"),
+# which a reader of format 1 would ignore; every other file is written as format 1.
+FORMAT_VERSION = 2
+_FORMATS_READ = (1, 2)
+PIECES_ARRAYS = ("pieces_columns", "pieces_slope", "pieces_offset", "pieces_low", "pieces_high")
 _FLOAT64 = np.dtype(np.float64)
 _PROBA_EPS = 1e-12  # skdistill._targets.PROBA_EPS
 # The one-row kernel folds the numbers' scaling into the first layer only where that costs at
@@ -91,6 +95,9 @@ class Predictor:
             n = meta["n_layers"]
             names = [(f"coef_{i}", f"intercept_{i}") for i in range(n)]
             self._layers = [(arrays[w].astype(float), arrays[b].astype(float)) for w, b in names]
+            self._pieces = None
+            if meta.get("pieces"):  # format 2
+                self._pieces = tuple(arrays[name] for name in PIECES_ARRAYS)
         self._prepare_row(enc, arrays)
         self._row_proba = _dense_row_proba(self)
         if meta["model"] == "gbm":  # Python lists for the one-row walk
@@ -335,6 +342,8 @@ class Predictor:
         kind, a = self.meta["model"], self.arrays
         if kind == "mlp":
             relu = self.meta["activation"] == "relu"
+            if self._pieces is not None:
+                Z = _expand_pieces(Z, *self._pieces)
             if len(Z) == 1:  # a 1-D row: adding the biases needs no broadcasting
                 return _mlp_forward(Z[0], self._layers, relu)[None]
             return _mlp_forward(Z, self._layers, relu)
@@ -435,10 +444,11 @@ def load(path):
     with np.load(path, allow_pickle=False) as data:
         arrays = {k: data[k] for k in data.files if k != "__meta__"}
         meta = json.loads(bytes(data["__meta__"]).decode("utf-8"))
-    if meta.get("format") != FORMAT_VERSION:
+    if meta.get("format") not in _FORMATS_READ:
         raise ValueError(
-            f"{path} holds predictor format {meta.get('format')!r}; this module reads format "
-            f"{FORMAT_VERSION}. Export the model again with this version of skdistill."
+            f"{path} holds predictor format {meta.get('format')!r}; this module reads formats "
+            f"{_FORMATS_READ}. Copy the _runtime.py of the skdistill that exported the file, "
+            "or export the model again with this version of skdistill."
         )
     return Predictor(meta, arrays)
 
@@ -507,6 +517,7 @@ def _dense_row_proba(predictor):
     meta = predictor.meta
     if (
         predictor.classes_ is None
+        or getattr(predictor, "_pieces", None) is not None
         or predictor._names is not None
         or predictor._stats is None
         or meta["model"] not in ("mlp", "linear")
@@ -583,6 +594,16 @@ def _fold_scaling(stats, template, W, b):
     shift = np.where(constant, (low - mean) / scale, -mean / scale)
     bias = b + shift @ W[:n] + template[n:] @ W[n:]
     return np.vstack([W_numbers, bias])
+
+
+def _expand_pieces(Z, columns, slope, offset, low, high):
+    """The piecewise-linear encoding the network's first layer reads (the student's
+    ``input_bins``): ``clip(Z[:, columns] * slope + offset, low, high)``; the student's own
+    copy is ``skdistill.students._pieces.expand_pieces``."""
+    P = np.take(Z, columns, axis=-1)
+    P *= slope
+    P += offset
+    return np.clip(P, low, high, out=P)
 
 
 def _mlp_forward(Z, layers, relu):

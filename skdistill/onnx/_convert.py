@@ -232,6 +232,12 @@ def encoded_input(g, operator, student):
 
 
 def _mlp(g, z, model):
+    pieces = getattr(model, "pieces_", None)
+    if pieces is not None:  # the piecewise-linear inputs: clip(z[:, columns] * slope + offset)
+        columns, slope, offset, low, high = pieces
+        z = g.node("Gather", [z, g.const(columns, np.int64)], axis=1)
+        z = g.node("Add", [g.node("Mul", [z, g.const(slope)]), g.const(offset)])
+        z = g.node("Max", [g.node("Min", [z, g.const(high)]), g.const(low)])
     last = len(model.coefs_) - 1
     for i, (W, b) in enumerate(zip(model.coefs_, model.intercepts_, strict=True)):
         z = g.node("Add", [g.node("MatMul", [z, g.const(W)]), g.const(b)])

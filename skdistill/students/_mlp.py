@@ -31,6 +31,7 @@ from ._base import SoftClassifierMixin, SoftRegressorMixin, targets_from_y
 from ._chunks import ENCODER_ROWS, ChunkedBatches
 from ._loss import LOSSES, softmax_rows
 from ._optim import AdamOptimizer
+from ._pieces import expand_pieces, fit_pieces
 from ._preprocess import (
     check_input,
     check_student_X,
@@ -72,6 +73,7 @@ class _BaseSoftMLP(BaseEstimator):
     _parameter_constraints = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS))],
+        "input_bins": [Interval(Integral, 2, None, closed="left"), None],
         "l2": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
@@ -94,6 +96,7 @@ class _BaseSoftMLP(BaseEstimator):
         hidden_layer_sizes=(64, 64),
         activation="relu",
         *,
+        input_bins=None,
         l2=1e-5,
         batch_size="auto",
         learning_rate_init="auto",
@@ -112,6 +115,7 @@ class _BaseSoftMLP(BaseEstimator):
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
+        self.input_bins = input_bins
         self.l2 = l2
         self.batch_size = batch_size
         self.learning_rate_init = learning_rate_init
@@ -171,10 +175,22 @@ class _BaseSoftMLP(BaseEstimator):
         self.loss_curve_ = []
         self.validation_loss_curve_ = [] if self.early_stopping else None
 
+    def _fit_pieces(self, Z):
+        """``pieces_`` from the encoded training rows ``Z`` (``input_bins``); returns the
+        width of the network's input."""
+        self.pieces_ = None if self.input_bins is None else fit_pieces(Z, self.input_bins)
+        return Z.shape[1] if self.pieces_ is None else len(self.pieces_[0])
+
+    def _network_input(self, Z):
+        """The encoded rows as the first layer reads them: their pieces, with ``pieces_``."""
+        pieces = getattr(self, "pieces_", None)  # None in a model pickled before pieces_
+        return Z if pieces is None else expand_pieces(Z, *pieces)
+
     def _forward(self, X):
         """Raw outputs (logits or standardised values) of ``X``, chunk by chunk, computed in
         the dtype of ``X``: float32 in training, float64 for predictions, whose values then do
         not depend on which other rows share the call."""
+        X = self._network_input(X)
         act = ACTIVATIONS[self.activation]
         layers = self._layers(X.dtype)
         last = len(layers) - 1
@@ -263,7 +279,7 @@ class _BaseSoftMLP(BaseEstimator):
         else:
             rng = self._rng = check_random_state(self.random_state)
         if fresh:
-            self._initialize(Xt.shape[1], soft.shape[1], rng)
+            self._initialize(self._fit_pieces(Xt), soft.shape[1], rng)
         # A mini-batch's matrices are too small to gain from BLAS threads, and threads competing
         # for busy cores slow training many times over; one thread is also reproducible.
         with threadpool_limits(limits=1, user_api="blas"):
@@ -367,7 +383,7 @@ class _BaseSoftMLP(BaseEstimator):
         X_sample, targets, _ = chunks.sample(ENCODER_ROWS, rng)
         X_sample = check_student_X(self, X_sample, reset=True)
         self.preprocessor_ = make_student_preprocessor(X_sample, "dense")[0]
-        n_in = self.preprocessor_.fit_transform(X_sample).shape[1]
+        n_in = self._fit_pieces(self.preprocessor_.fit_transform(X_sample))
         self._init_targets(targets)
         self._initialize(n_in, self._encode_targets(targets)[0].shape[1], rng)
         fraction = self.validation_fraction if self.early_stopping else None
@@ -496,7 +512,7 @@ class _BatchStep:
 
     def __call__(self, X, soft, hard, weights):
         n, last = len(X), len(self.coefs) - 1
-        A, layer_inputs = X, []
+        A, layer_inputs = self.model._network_input(X), []
         for i, (W, b) in enumerate(zip(self.coefs, self.intercepts, strict=True)):
             layer_inputs.append(A)
             A = np.matmul(A, W, out=self.outputs[i][:n])
@@ -599,6 +615,13 @@ _COMMON_PARAMETERS = """\
         Width of each hidden layer; ``()`` gives a linear model.
     activation : {"relu", "tanh"}, default="relu"
         Activation of the hidden layers.
+    input_bins : int >= 2 or None, default=None
+        With an int, each encoded input enters the network as its piecewise-linear encoding
+        over up to ``input_bins`` pieces between its training quantiles (Gorishniy, Rubachev
+        & Babenko, 2022): one column per piece, 0 below it, 1 above it, linear inside. A
+        network then learns the sharp, axis-aligned steps of a tree ensemble with fewer
+        units. The first layer grows about ``input_bins`` times for each numeric column (a
+        binary or one-hot column stays one column). None: the inputs enter as encoded.
     l2 : float, default=1e-5
         L2 penalty (weight decay) on the weight matrices. (``alpha`` is the weight of the hard
         labels in :class:`~skdistill.SoftTargets`.)
@@ -642,6 +665,10 @@ _COMMON_ATTRIBUTES = """\
     preprocessor_ : FrameEncoder or NumericTableEncoder
         The fitted encoding of the raw input (mean imputation with missing indicators and
         standard scaling of numeric columns, one-hot encoding of categorical ones).
+    pieces_ : tuple of 3 ndarray or None
+        The piecewise-linear encoding of the inputs (``input_bins``): for each piece, the
+        encoded column it reads, its lower edge and the inverse of its width; the piece's
+        value is ``clip((z[column] - low) * inverse_width, 0, 1)``. None without it.
     coefs_ : list of ndarray
         Weight matrix of each layer (float32).
     intercepts_ : list of ndarray
@@ -712,6 +739,8 @@ class SoftMLPClassifier(SoftClassifierMixin, _BaseSoftMLP):
        NIPS Deep Learning Workshop, 2015. arXiv:1503.02531.
     .. [2] J. Ba and R. Caruana, "Do Deep Nets Really Need to be Deep?", NIPS 2014.
     .. [3] D. Kingma and J. Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015.
+    .. [4] Y. Gorishniy, I. Rubachev and A. Babenko, "On Embeddings for Numerical Features in
+       Tabular Deep Learning", NeurIPS 2022 (the piecewise-linear encoding of ``input_bins``).
 
     Examples
     --------
@@ -741,6 +770,7 @@ class SoftMLPClassifier(SoftClassifierMixin, _BaseSoftMLP):
         activation="relu",
         *,
         loss="kd",
+        input_bins=None,
         l2=1e-5,
         batch_size="auto",
         learning_rate_init="auto",
@@ -760,6 +790,7 @@ class SoftMLPClassifier(SoftClassifierMixin, _BaseSoftMLP):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
             activation=activation,
+            input_bins=input_bins,
             l2=l2,
             batch_size=batch_size,
             learning_rate_init=learning_rate_init,
@@ -920,6 +951,8 @@ class SoftMLPRegressor(SoftRegressorMixin, _BaseSoftMLP):
     References
     ----------
     .. [1] J. Ba and R. Caruana, "Do Deep Nets Really Need to be Deep?", NIPS 2014.
+    .. [2] Y. Gorishniy, I. Rubachev and A. Babenko, "On Embeddings for Numerical Features in
+       Tabular Deep Learning", NeurIPS 2022 (the piecewise-linear encoding of ``input_bins``).
 
     Examples
     --------
