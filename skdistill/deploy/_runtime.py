@@ -508,7 +508,8 @@ def _dense_row_proba(predictor):
       each weight matrix has the biases as its last row, and each hidden layer passes the
       constant on in an extra unit (the activation maps it to 1.0 exactly);
     - where the numbers are clipped, their scaling is folded into the first layer
-      (:func:`_fold_scaling`), so that encoding a row is its clip alone.
+      (:func:`_fold_scaling`), so that encoding a row is its clip alone; not with the
+      piecewise-linear inputs (``pieces``), which read the encoded row and its constant.
 
     Results differ from the batch's by float64 rounding. On a 54-feature MLP 2x64 about
     7 µs a row (~11 through the general path's steps). None when the predictor is anything
@@ -517,7 +518,6 @@ def _dense_row_proba(predictor):
     meta = predictor.meta
     if (
         predictor.classes_ is None
-        or getattr(predictor, "_pieces", None) is not None
         or predictor._names is not None
         or predictor._stats is None
         or meta["model"] not in ("mlp", "linear")
@@ -531,7 +531,13 @@ def _dense_row_proba(predictor):
         layers = [(predictor.arrays["coef"].T, predictor.arrays["intercept"])]
         relu = True
     probe, stats = predictor._probe, predictor._stats
-    folded = _fold_scaling(stats, predictor._template, *layers[0])
+    pieces = predictor._pieces if meta["model"] == "mlp" else None
+    if pieces is None:
+        folded = _fold_scaling(stats, predictor._template, *layers[0])
+    else:  # one more piece reads the row's constant: clip(1.0 * 1 + 0, 1, 1) = 1.0
+        at_constant = len(predictor._template)
+        pieces = tuple(map(np.append, pieces, (at_constant, 1.0, 0.0, 1.0, 1.0)))
+        folded = None
     if folded is None:  # encode as the batch does; the first layer takes the biases' row
         template = np.append(predictor._template, 1.0)
         first = np.vstack(layers[0])
@@ -555,6 +561,8 @@ def _dense_row_proba(predictor):
         z = _encode_finite(v, probe, template, stats)
         if z is None:
             return None
+        if pieces is not None:
+            z = _expand_pieces(z, *pieces)
         for W, zeros in hidden:  # inlined: a call and its unpacking cost ~0.5 µs here
             z = dot(z, W)
             maximum(z, zeros, out=z) if zeros is not None else tanh(z, out=z)
