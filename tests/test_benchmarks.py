@@ -206,3 +206,27 @@ def test_defaults_search_for_another_student(tmp_path):
     assert summary["best"]["sampler"] in {"MUNGE", "Smear", "GaussianNoise", "Mixup", "none"}
     assert summary["best"]["n_samples"] == 20.0  # the library default, untouched
     assert "# Defaults for SoftTree depth 8" in doc.read_text()
+
+
+def test_input_bins_benchmark(tmp_path):
+    out, doc = tmp_path / "input_bins.json", tmp_path / "input_bins.md"
+    command = [
+        sys.executable, "-m", "benchmarks.input_bins",
+        "--datasets", "magic_gamma",
+        "--sizes", "8",
+        "--bins", "4",
+        "--max-train", "400",
+        "--max-test", "200",
+        "--max-pseudo", "800",
+        "--max-teacher-trees", "20",
+        "--out", str(out),
+        "--doc", str(doc),
+    ]  # fmt: skip
+    env = {**os.environ, "SKDISTILL_DATA": str(BUNDLED)}
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    (result,) = json.loads(out.read_text())["datasets"]
+    assert [(c["size"], c["input_bins"]) for c in result["cells"]] == [("8", None), ("8", 4)]
+    for cell in result["cells"]:
+        assert 0.5 < cell["direct"] <= 1 and 0.5 < cell["distilled"] <= 1
+    assert "| magic_gamma | accuracy |" in doc.read_text()
