@@ -43,16 +43,14 @@ from skdistill._distill import _with_random_state
 from skdistill._random import draw_seed
 from skdistill._sizing import (
     LADDER_DEPTHS,
-    LADDER_SIZES,
     candidates_table,
     choose,
+    default_ladder,
     skipped_record,
     stop_climbing,
 )
 from skdistill.measure import pickled_size, single_row_latency, teacher_predict_function
 from skdistill.students import (
-    SoftMLPClassifier,
-    SoftMLPRegressor,
     SoftTreeClassifier,
     SoftTreeRegressor,
     as_student,
@@ -89,10 +87,13 @@ def _log(message):
 def ladder(task):
     """(kind, label, estimator) of every student measured, in the default ladder's order: the
     trees, then the MLPs smallest first."""
-    mlp = SoftMLPClassifier if task == "classification" else SoftMLPRegressor
-    tree = SoftTreeClassifier if task == "classification" else SoftTreeRegressor
-    out = [("tree", f"depth {d}", tree(max_depth=d)) for d in LADDER_DEPTHS]
-    out += [("mlp", "x".join(map(str, h)), mlp(hidden_layer_sizes=h)) for h in LADDER_SIZES]
+    out = []
+    for student in default_ladder(task):
+        if isinstance(student, SoftTreeClassifier | SoftTreeRegressor):
+            out.append(("tree", f"depth {student.max_depth}", student))
+        else:
+            kind = "mlp" if student.input_bins is None else "mlp-pieces"
+            out.append((kind, "x".join(map(str, student.hidden_layer_sizes)), student))
     return out
 
 
@@ -231,18 +232,19 @@ def run_dataset(name, seed, plan):
 def default_choice(students, teacher_bytes=None):
     """(index into ``students``, candidates trained) of the default ladder's choice, from the
     single-student fits: the distiller trains the trees of the default ladder, climbs the MLP
-    sizes smallest first and stops as :func:`stop_climbing` says, then chooses as
+    sizes smallest first (on plain, then on piecewise-linear inputs) and stops each climb as
+    :func:`stop_climbing` says, then chooses as
     :func:`choose` does (a student larger than the teacher only when no smaller one trained).
     Trees of other depths (older results) are not candidates."""
     labels = [f"depth {d}" for d in LADDER_DEPTHS]
     trees = [i for i, s in enumerate(students) if s["kind"] == "tree" and s["label"] in labels]
     order = trees + [i for i, s in enumerate(students) if s["kind"] == "mlp"]
+    order += [i for i, s in enumerate(students) if s["kind"] == "mlp-pieces"]
     records = []
     for i in order:
-        skip = students[i]["kind"] == "mlp" and stop_climbing(records, TOLERANCE)
-        records.append(
-            skipped_record(students[i]["record"]["student"]) if skip else students[i]["record"]
-        )
+        name = students[i]["record"]["student"]
+        skip = stop_climbing(records, TOLERANCE, name)
+        records.append(skipped_record(name) if skip else students[i]["record"])
     table = candidates_table(records)
     index = choose(table, tolerance=TOLERANCE, budget=None, teacher_bytes=teacher_bytes)
     return order[index], int((table["error"] == "").sum())

@@ -194,8 +194,10 @@ def _plot(cell, img_dir, stem):
         (axes[0], "latency_us", "single-row latency (µs, log)"),
         (axes[1], "size_bytes", "pickled size (bytes, log)"),
     ):
-        for kind, marker in (("mlp", "o"), ("tree", "s")):
+        for kind, marker in (("mlp", "o"), ("mlp-pieces", "^"), ("tree", "s")):
             rows = [s for s in cell["students"] if s["kind"] == kind]
+            if not rows:
+                continue
             x = [s[key] for s in rows]
             ax.plot(x, [s["distilled"] for s in rows], marker + "-", label=f"{kind} distilled")
             ax.plot(x, [s["direct"] for s in rows], marker + "--", label=f"{kind} direct")
@@ -343,7 +345,8 @@ def render(results, doc, results_path=None):
         "student (same parameters and seed) trained directly on the kept rows' labels. The "
         "chosen student is the one `DistilledClassifier(teacher)` / "
         "`DistilledRegressor(teacher)` picks from the default ladder (trees of depth 8, 12, 16 "
-        "and the MLPs climbed smallest first): the smallest within 0.005 of the best hold-out "
+        "and the MLPs climbed smallest first, on plain inputs (*mlp*) and on piecewise-linear "
+        "inputs (*mlp-pieces*, `input_bins=16`)): the smallest within 0.005 of the best hold-out "
         "score, smaller than the teacher. Test scores; gap closed = (distilled - direct) / "
         "(teacher - direct) for the same student.",
         "",

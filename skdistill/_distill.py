@@ -730,7 +730,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             )
         fitted, records = [], []
         for name, candidate in zip(names, candidates, strict=True):
-            if self.student is None and stop_climbing(records, self.tolerance):
+            if self.student is None and stop_climbing(records, self.tolerance, name):
                 fitted.append(None)
                 records.append(skipped_record(name))
                 continue
@@ -835,11 +835,12 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         ``tolerance`` of the best is kept. None (the default) sizes the student to the
         teacher with the ladder ``SoftTreeClassifier(max_depth=d)`` for ``d`` in 8, 12, 16
         (always trained: seconds each), then ``SoftMLPClassifier(hidden_layer_sizes=h)`` for
-        ``h`` in (16,), (32, 32), (64, 64), (128, 128), (256, 256), climbed smallest first: it
-        stops once a size scores no more than ``tolerance`` above every smaller MLP (the rest
-        are reported as not trained). Sizing costs one training per candidate trained, plus one
-        on the labels for ``payoff_``; pass a single estimator to train just that one. See
-        ``docs/sizing.md``.
+        ``h`` in (16,), (32, 32), (64, 64), (128, 128), (256, 256), and the same MLPs with
+        ``input_bins=16`` (piecewise-linear inputs), each of the two climbed smallest first: it
+        stops once a size scores no more than ``tolerance`` above every smaller MLP of its
+        climb (the rest are reported as not trained). Sizing costs one training per candidate
+        trained, plus one on the labels for ``payoff_``; pass a single estimator to train just
+        that one. See ``docs/sizing.md``.
     sampler : sampler, "default" or None, default="default"
         Generates the pseudo rows: one of :mod:`skdistill.samplers`, or any object with
         ``fit(X)`` and ``sample(n)`` (``GaussianMixture``, ``KernelDensity``). "default" is

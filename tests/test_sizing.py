@@ -18,7 +18,7 @@ from skdistill._sizing import (
     describe,
     stop_climbing,
 )
-from skdistill.students import SoftTreeClassifier, SoftTreeRegressor
+from skdistill.students import SoftMLPClassifier, SoftTreeClassifier, SoftTreeRegressor
 
 
 class BrokenStudent(ClassifierMixin, BaseEstimator):
@@ -72,21 +72,35 @@ def test_a_student_larger_than_the_teacher_is_chosen_only_when_no_smaller_one_tr
 
 
 def test_the_default_ladder_stops_climbing_when_size_stops_paying():
-    def records(*scores, kind="SoftMLPClassifier"):
-        return [{"student": f"{kind}(x)", "score": s, "error": ""} for s in scores]
+    def records(*scores, kind="SoftMLPClassifier(x)"):
+        return [{"student": kind, "score": s, "error": ""} for s in scores]
 
-    assert not stop_climbing(records(0.80), tolerance=0.005)
-    assert not stop_climbing(records(0.80, 0.81), tolerance=0.005)
-    assert stop_climbing(records(0.80, 0.804), tolerance=0.005)
-    assert stop_climbing(records(0.80, 0.85, 0.84), tolerance=0.005)
+    def stop(records):
+        return stop_climbing(records, tolerance=0.005, name="SoftMLPClassifier(y)")
+
+    assert not stop(records(0.80))
+    assert not stop(records(0.80, 0.81))
+    assert stop(records(0.80, 0.804))
+    assert stop(records(0.80, 0.85, 0.84))
     failed = [{"student": "SoftMLPClassifier(x)", "score": np.nan, "error": "E: x"}]
-    assert not stop_climbing(records(0.80) + failed, tolerance=0.005)
-    # The trees before the MLPs never stop the climb, nor count in it.
-    trees = records(0.80, 0.80, 0.90, kind="SoftTreeRegressor")
-    assert not stop_climbing(trees, tolerance=0.005)
-    assert not stop_climbing(trees + records(0.70), tolerance=0.005)
-    assert not stop_climbing(trees + records(0.70, 0.80), tolerance=0.005)
-    assert stop_climbing(trees + records(0.70, 0.80, 0.801), tolerance=0.005)
+    assert not stop(records(0.80) + failed)
+    # The trees before the MLPs never stop the climb, nor count in it; a tree is always trained.
+    trees = records(0.80, 0.80, 0.90, kind="SoftTreeRegressor(x)")
+    assert not stop(trees)
+    assert not stop(trees + records(0.70))
+    assert not stop(trees + records(0.70, 0.80))
+    assert stop(trees + records(0.70, 0.80, 0.801))
+    assert not stop_climbing(records(0.80, 0.80), tolerance=0.005, name="SoftTreeRegressor(y)")
+    # The piecewise-linear climb starts afresh: the plain MLPs' scores do not count in it.
+    pieces = "SoftMLPClassifier(input_bins=16)"
+    plain_stopped = records(0.80, 0.801)
+    assert not stop_climbing(plain_stopped, tolerance=0.005, name=pieces)
+    assert not stop_climbing(
+        plain_stopped + records(0.70, kind=pieces), tolerance=0.005, name=pieces
+    )
+    assert stop_climbing(
+        plain_stopped + records(0.70, 0.702, kind=pieces), tolerance=0.005, name=pieces
+    )
 
 
 def test_failed_candidates_are_reported_never_chosen():
@@ -159,25 +173,33 @@ def test_the_default_ladder_sizes_trees_and_an_mlp(data):
         warnings.simplefilter("ignore")  # tiny problem: convergence, payoff noise
         model = DistilledClassifier(teacher, random_state=0).fit(transfer)
     table = model.candidates_
-    n_trees = len(LADDER_DEPTHS)
-    assert len(table["student"]) == n_trees + len(LADDER_SIZES)
+    n_trees, n_sizes = len(LADDER_DEPTHS), len(LADDER_SIZES)
+    assert len(table["student"]) == n_trees + 2 * n_sizes
     assert list(table["student"][:n_trees]) == [
         describe(SoftTreeClassifier(max_depth=d)) for d in LADDER_DEPTHS
+    ]
+    assert list(table["student"][n_trees:]) == [
+        describe(SoftMLPClassifier(hidden_layer_sizes=h, input_bins=bins))
+        for bins in (None, 16)
+        for h in LADDER_SIZES
     ]
     assert (table["error"][:n_trees] == "").all() and np.isnan(table["n_iter"][:n_trees]).all()
     if model.best_index_ < n_trees:
         assert model.student_.max_depth == LADDER_DEPTHS[model.best_index_]
     else:
-        assert model.student_.hidden_layer_sizes == LADDER_SIZES[model.best_index_ - n_trees]
-    # The MLPs are climbed smallest first: the trained sizes are a prefix, the rest skipped.
-    mlps = {key: values[n_trees:] for key, values in table.items()}
-    trained = mlps["error"] == ""
-    n = int(trained.sum())
-    assert n >= 2 and trained[:n].all() and (mlps["error"][n:] == SKIPPED).all()
-    assert np.all(mlps["fidelity"][:n] > 0.8) and np.isnan(mlps["score"][n:]).all()
-    assert np.all(mlps["n_iter"][:n] >= 1)
-    if n < len(LADDER_SIZES):  # it stopped because the last size did not improve
-        assert mlps["score"][n - 1] <= np.max(mlps["score"][: n - 1]) + model.tolerance
+        climb, size = divmod(model.best_index_ - n_trees, n_sizes)
+        assert model.student_.hidden_layer_sizes == LADDER_SIZES[size]
+        assert model.student_.input_bins == (None, 16)[climb]
+    # Each climb of MLPs goes smallest first: the trained sizes are a prefix, the rest skipped.
+    for start in (n_trees, n_trees + n_sizes):
+        mlps = {key: values[start : start + n_sizes] for key, values in table.items()}
+        trained = mlps["error"] == ""
+        n = int(trained.sum())
+        assert n >= 2 and trained[:n].all() and (mlps["error"][n:] == SKIPPED).all()
+        assert np.all(mlps["fidelity"][:n] > 0.8) and np.isnan(mlps["score"][n:]).all()
+        assert np.all(mlps["n_iter"][:n] >= 1)
+        if n < n_sizes:  # it stopped because the last size did not improve
+            assert mlps["score"][n - 1] <= np.max(mlps["score"][: n - 1]) + model.tolerance
 
 
 def test_sizing_parameters_are_checked_before_labeling(data):
