@@ -185,10 +185,18 @@ def test_gap_closed_and_targets_arithmetic(monkeypatch):
     assert list(verdicts.values())[1:3] == ["**not met**", "**not met**"]
 
 
+def _run_on_the_bundled_table(module, *args):
+    """Run ``python -m module *args`` with the data read from the bundled copy of MAGIC."""
+    env = {**os.environ, "SKDISTILL_DATA": str(BUNDLED)}
+    command = [sys.executable, "-m", module, *args]
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+
 def test_defaults_search_for_another_student(tmp_path):
     out, doc = tmp_path / "search.json", tmp_path / "defaults_tree.md"
-    command = [
-        sys.executable, "-m", "benchmarks.defaults_search",
+    _run_on_the_bundled_table(
+        "benchmarks.defaults_search",
         "--student", "tree",
         "--stages", "sampler",
         "--datasets", "magic_gamma",
@@ -196,10 +204,7 @@ def test_defaults_search_for_another_student(tmp_path):
         "--max-test", "200",
         "--out", str(out),
         "--markdown", str(doc),
-    ]  # fmt: skip
-    env = {**os.environ, "SKDISTILL_DATA": str(BUNDLED)}
-    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    )  # fmt: skip
     summary = json.loads(out.read_text())
     assert summary["student"] == "tree"
     assert [h["stage"] for h in summary["history"]] == ["sampler"] * 5
@@ -210,8 +215,8 @@ def test_defaults_search_for_another_student(tmp_path):
 
 def test_input_bins_benchmark(tmp_path):
     out, doc = tmp_path / "input_bins.json", tmp_path / "input_bins.md"
-    command = [
-        sys.executable, "-m", "benchmarks.input_bins",
+    _run_on_the_bundled_table(
+        "benchmarks.input_bins",
         "--datasets", "magic_gamma",
         "--sizes", "8",
         "--bins", "4",
@@ -221,10 +226,7 @@ def test_input_bins_benchmark(tmp_path):
         "--max-teacher-trees", "20",
         "--out", str(out),
         "--doc", str(doc),
-    ]  # fmt: skip
-    env = {**os.environ, "SKDISTILL_DATA": str(BUNDLED)}
-    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    )  # fmt: skip
     (result,) = json.loads(out.read_text())["datasets"]
     assert [(c["size"], c["input_bins"]) for c in result["cells"]] == [("8", None), ("8", 4)]
     for cell in result["cells"]:

@@ -148,6 +148,13 @@ def test_size_does_not_apply_to_linear(files):
     assert_one_line_error(result, "--size")
 
 
+@pytest.mark.parametrize(("student", "bins"), [("tree", "8"), ("mlp", "1")])
+def test_input_bins_only_for_the_mlp_and_at_least_two(files, student, bins):
+    result = _distill(files, files["lightgbm"], files["csv"], "--target", "label",
+                      "--student", student, "--input-bins", bins)  # fmt: skip
+    assert_one_line_error(result, "--input-bins")
+
+
 def test_predict_with_missing_columns(files, tmp_path):
     out = files["folder"] / "out"
     result = _distill(files, files["lightgbm"], files["csv"], "--target", "label",

@@ -64,8 +64,13 @@ def test_xgboost_json_teacher_on_parquet_without_labels(files, tmp_path):
     table.to_parquet(unlabeled)
     files = {**files, "unlabeled": unlabeled}
     out = _distill(files, "xgboost-json", "unlabeled", tmp_path / "s", "--student", "mlp",
-                   "--size", "8")  # fmt: skip
+                   "--size", "8", "--input-bins", "8")  # fmt: skip
     assert "no --target" in out and "accuracy" not in out and "fidelity" in out
+    import joblib
+
+    model = joblib.load(tmp_path / "s" / "student.joblib")
+    student = getattr(model, "student_", model)
+    assert student.input_bins == 8 and student.pieces_ is not None
 
     predictions = tmp_path / "p.parquet"
     result = run("predict", "--model", tmp_path / "s" / "student.skops", "--data", unlabeled,

@@ -52,6 +52,12 @@ def add_parser(commands):
     sizes = "; ".join(f"{k}: {v}" for k, v in _SIZE_MEANING.items())
     p.add_argument("--size", type=o.positive_int, help=f"student size ({sizes})")
     p.add_argument(
+        "--input-bins",
+        type=o.positive_int,
+        metavar="K",
+        help="mlp only: piecewise-linear inputs cut at K training quantiles (default: none)",
+    )
+    p.add_argument(
         "--sampler",
         choices=SAMPLERS,
         default="default",
@@ -84,17 +90,22 @@ def add_parser(commands):
     p.set_defaults(run=run)
 
 
-def make_student(kind, size, task):
-    """The student of ``kind`` at ``size`` (None: its default size) for ``task``."""
+def make_student(kind, size, task, input_bins=None):
+    """The student of ``kind`` at ``size`` (None: its default size) for ``task``; an MLP
+    reads piecewise-linear inputs with ``input_bins``."""
     from sklearn.linear_model import Ridge
 
     from .. import students as s
 
     classification = task == "classification"
+    if input_bins is not None and kind != "mlp":
+        raise UserError(f"--input-bins applies to --student mlp only, not {kind}")
+    if input_bins == 1:
+        raise UserError("--input-bins must be at least 2 (cuts at K training quantiles)")
     if kind == "mlp":
         width = size or 64
         cls = s.SoftMLPClassifier if classification else s.SoftMLPRegressor
-        return cls(hidden_layer_sizes=(width, width))
+        return cls(hidden_layer_sizes=(width, width), input_bins=input_bins)
     if kind == "tree":
         cls = s.SoftTreeClassifier if classification else s.SoftTreeRegressor
         return cls(max_depth=size or 8)
@@ -157,7 +168,8 @@ def run(args):
 
     teacher, adapter, X, y, names = _prepare(args)
     task = adapter.task
-    student = make_student(args.student, args.size, task)  # a bad --size fails here, early
+    # a bad --size or --input-bins fails here, early
+    student = make_student(args.student, args.size, task, args.input_bins)
     if names is not None:
         print(f"teacher classes 0..{len(names) - 1} are the labels {', '.join(map(str, names))}")
     X_fit, X_test, y_fit, y_test = _split(X, y, task, args.test_size, args.random_state)
