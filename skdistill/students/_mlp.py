@@ -665,10 +665,11 @@ _COMMON_ATTRIBUTES = """\
     preprocessor_ : FrameEncoder or NumericTableEncoder
         The fitted encoding of the raw input (mean imputation with missing indicators and
         standard scaling of numeric columns, one-hot encoding of categorical ones).
-    pieces_ : tuple of 3 ndarray or None
-        The piecewise-linear encoding of the inputs (``input_bins``): for each piece, the
-        encoded column it reads, its lower edge and the inverse of its width; the piece's
-        value is ``clip((z[column] - low) * inverse_width, 0, 1)``. None without it.
+    pieces_ : tuple of 5 ndarray or None
+        The piecewise-linear encoding of the inputs (``input_bins``), one entry per piece:
+        ``(columns, slope, offset, low, high)``; the piece reads encoded column ``column``
+        and its value is ``clip(z[column] * slope + offset, low, high)`` (the piece between
+        two cuts, 0 to 1, standardised over the training rows). None without it.
     coefs_ : list of ndarray
         Weight matrix of each layer (float32).
     intercepts_ : list of ndarray
