@@ -14,7 +14,7 @@ from student_helpers import EXPORTABLE_CLASSIFIERS, EXPORTABLE_REGRESSORS, mixed
 
 from skdistill import DistilledClassifier, DistilledRegressor
 from skdistill.deploy import Predictor, export_predictor, load
-from skdistill.deploy._runtime import _fold_scaling
+from skdistill.deploy._runtime import _fold_pieces, _fold_scaling
 from skdistill.students import (
     LogitRegressorStudent,
     SoftGBMClassifier,
@@ -201,10 +201,13 @@ def test_one_row_kernel_matches_the_batch(mixed, student, n_classes, columns):
         W, b = predictor._layers[0]
     else:
         W, b = predictor.arrays["coef"].T, predictor.arrays["intercept"]
-    if getattr(predictor, "_pieces", None) is None:  # the pieces read the encoded row
+    pieces = getattr(predictor, "_pieces", None)
+    if pieces is None:
         folded = _fold_scaling(predictor._stats, predictor._template, W, b)
-        clipped = predictor.meta["encoder"]["clip"]  # unbounded numbers are never folded
-        assert (folded is None) == (columns == "a year" or not clipped)
+    else:  # the pieces read the raw row, its scaling folded into them
+        folded = _fold_pieces(predictor._stats, predictor._template, pieces, W, b)
+    clipped = predictor.meta["encoder"]["clip"]  # unbounded numbers are never folded
+    assert (folded is None) == (columns == "a year" or not clipped)
     rows = X[:30]
     one_at_a_time = np.concatenate([predictor.predict_proba(rows[[i]]) for i in range(30)])
     np.testing.assert_allclose(one_at_a_time, predictor.predict_proba(rows), rtol=1e-12)

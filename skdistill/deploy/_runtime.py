@@ -508,8 +508,8 @@ def _dense_row_proba(predictor):
       each weight matrix has the biases as its last row, and each hidden layer passes the
       constant on in an extra unit (the activation maps it to 1.0 exactly);
     - where the numbers are clipped, their scaling is folded into the first layer
-      (:func:`_fold_scaling`), so that encoding a row is its clip alone; not with the
-      piecewise-linear inputs (``pieces``), which read the encoded row and its constant.
+      (:func:`_fold_scaling`), so that encoding a row is its clip alone; with piecewise-linear
+      inputs, into the pieces, which then read the clipped row (:func:`_fold_pieces`).
 
     Results differ from the batch's by float64 rounding. On a 54-feature MLP 2x64 about
     7 µs a row (~11 through the general path's steps). None when the predictor is anything
@@ -532,16 +532,20 @@ def _dense_row_proba(predictor):
         relu = True
     probe, stats = predictor._probe, predictor._stats
     pieces = predictor._pieces if meta["model"] == "mlp" else None
+    raw_pieces = None  # the pieces read from the raw row, with its encoding folded in
     if pieces is None:
         folded = _fold_scaling(stats, predictor._template, *layers[0])
-    else:  # one more piece reads the row's constant: clip(1.0 * 1 + 0, 1, 1) = 1.0
-        at_constant = len(predictor._template)
-        pieces = tuple(map(np.append, pieces, (at_constant, 1.0, 0.0, 1.0, 1.0)))
-        folded = None
+    else:
+        folded = _fold_pieces(stats, predictor._template, pieces, *layers[0])
+        if folded is not None:
+            raw_pieces, folded = folded
+        else:  # one more piece reads the row's constant: clip(1.0 * 1 + 0, 1, 1) = 1.0
+            at_constant = len(predictor._template)
+            pieces = tuple(map(np.append, pieces, (at_constant, 1.0, 0.0, 1.0, 1.0)))
     if folded is None:  # encode as the batch does; the first layer takes the biases' row
         template = np.append(predictor._template, 1.0)
         first = np.vstack(layers[0])
-    else:  # the row is [clip(v), 1.0]
+    else:  # the row is [clip(v), 1.0], or its pieces
         template = np.append(np.zeros(len(probe)), 1.0)
         first, stats = folded, (stats[0], None, None)
     matrices = [first] + [np.vstack(layer) for layer in layers[1:]]
@@ -558,11 +562,17 @@ def _dense_row_proba(predictor):
     dot, maximum, tanh = np.dot, np.maximum, np.tanh
 
     def proba(v):
-        z = _encode_finite(v, probe, template, stats)
-        if z is None:
-            return None
-        if pieces is not None:
-            z = _expand_pieces(z, *pieces)
+        if raw_pieces is not None:
+            total = float(v.dot(probe))
+            if total - total != 0.0:  # NaN or infinity somewhere
+                return None
+            z = _raw_pieces(v, *raw_pieces)
+        else:
+            z = _encode_finite(v, probe, template, stats)
+            if z is None:
+                return None
+            if pieces is not None:
+                z = _expand_pieces(z, *pieces)
         for W, zeros in hidden:  # inlined: a call and its unpacking cost ~0.5 µs here
             z = dot(z, W)
             maximum(z, zeros, out=z) if zeros is not None else tanh(z, out=z)
@@ -571,6 +581,57 @@ def _dense_row_proba(predictor):
 
     proba.shape = (1, predictor.n_features_in_)
     return proba
+
+
+def _foldable(clip, mean):
+    """Whether the scaling of the numbers can be folded into what reads them (finite clip
+    bounds, no column whose cancellation would cost more than a few bits: see
+    :func:`_fold_scaling`)."""
+    if clip is None:
+        return False
+    low, high = clip
+    if not (np.isfinite(low).all() and np.isfinite(high).all()):
+        return False
+    spread = np.maximum(np.abs(low - mean), np.abs(high - mean))
+    reach = np.maximum(np.abs(low), np.abs(high)) + np.abs(mean)
+    varies = low != high
+    return not np.any(reach[varies] > _FOLD_MAX_GROWTH * spread[varies])
+
+
+def _fold_pieces(stats, template, pieces, W, b):
+    """The piecewise-linear inputs read from the raw row, and the first layer ``(W, b)`` as
+    one matrix for them: each piece of a number reads it clipped and unscaled (the scaling
+    goes into the piece's slope and offset), the pieces of the template's constant columns
+    (the missing indicators' 'not missing') go into the biases, and a last piece reads 1.0
+    for them. None where :func:`_foldable` says no.
+    """
+    clip, mean, scale = stats
+    if not _foldable(clip, mean):
+        return None
+    columns, slope, offset, low, high = pieces
+    number = columns < len(mean)
+    at = columns[number]
+    raw_slope = slope[number] / scale[at]
+    raw_offset = offset[number] - mean[at] * raw_slope
+    fixed = ~number
+    values = template[columns[fixed]] * slope[fixed] + offset[fixed]
+    values = np.clip(values, low[fixed], high[fixed])
+    bias = b + values @ W[fixed]
+    raw = (np.append(at, 0), np.append(raw_slope, 0.0), np.append(raw_offset, 1.0),
+           np.append(low[number], 1.0), np.append(high[number], 1.0),
+           np.append(clip[0][at], -np.inf), np.append(clip[1][at], np.inf))  # fmt: skip
+    return raw, np.vstack([W[number], bias])
+
+
+def _raw_pieces(v, columns, slope, offset, low, high, v_min, v_max):
+    """:func:`_expand_pieces` of one raw row, its numbers clipped to their training range
+    first as the batch clips them (the cuts, read from float32 rows, may sit a rounding
+    inside that range)."""
+    P = np.take(v, columns)
+    _clip(P, v_min, v_max, P)
+    P *= slope
+    P += offset
+    return _clip(P, low, high, P)
 
 
 def _fold_scaling(stats, template, W, b):
@@ -586,17 +647,11 @@ def _fold_scaling(stats, template, W, b):
     the batch's arithmetic for the whole row.
     """
     clip, mean, scale = stats
-    if clip is None:
+    if not _foldable(clip, mean):
         return None
     low, high = clip
-    if not (np.isfinite(low).all() and np.isfinite(high).all()):
-        return None
     n = len(mean)
-    spread = np.maximum(np.abs(low - mean), np.abs(high - mean))
-    reach = np.maximum(np.abs(low), np.abs(high)) + np.abs(mean)
     constant = low == high
-    if np.any(reach[~constant] > _FOLD_MAX_GROWTH * spread[~constant]):
-        return None
     W_numbers = W[:n] / scale[:, None]
     W_numbers[constant] = 0.0
     shift = np.where(constant, (low - mean) / scale, -mean / scale)
