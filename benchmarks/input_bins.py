@@ -16,7 +16,9 @@ parameters and seed), all scored on the test part. Results go to ``--out`` (JSON
 
 import argparse
 import json
+import os
 import platform
+import sys
 import time
 from pathlib import Path
 
@@ -148,12 +150,12 @@ def main(argv=None):
     results = {
         "seed": args.seed,
         "max_pseudo": args.max_pseudo,
-        "machine": f"{platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores",
+        "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores",
         "datasets": [run_dataset(name, args) for name in args.datasets],
     }
     results["minutes"] = (time.perf_counter() - tic) / 60
     args.out.write_text(json.dumps(results, indent=1, default=float))
-    command = "python -m benchmarks.input_bins " + " ".join(argv or __import__("sys").argv[1:])
+    command = "python -m benchmarks.input_bins " + " ".join(argv or sys.argv[1:])
     args.doc.write_text(report(results, command.strip()))
     _log(f"wrote {args.out} and {args.doc}")
 
