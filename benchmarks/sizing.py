@@ -86,7 +86,8 @@ def _log(message):
 
 def ladder(task):
     """(kind, label, estimator) of every student measured, in the default ladder's order: the
-    trees, then the MLPs smallest first."""
+    trees, then the MLPs smallest first on plain inputs (kind "mlp"), then on piecewise-linear
+    inputs ("mlp-pieces")."""
     out = []
     for student in default_ladder(task):
         if isinstance(student, SoftTreeClassifier | SoftTreeRegressor):
