@@ -1,6 +1,7 @@
 """Tests of the numpy soft-label MLP students, their losses and their optimizer."""
 
 import io
+import pickle
 import warnings
 
 import joblib
@@ -372,6 +373,16 @@ def test_pickle_roundtrip_keeps_predictions(three_class):
     loaded.partial_fit(X_train, y_train)
     model.partial_fit(X_train, y_train)
     np.testing.assert_array_equal(loaded.predict_proba(X_test), model.predict_proba(X_test))
+
+
+def test_pickled_optimizer_keeps_its_moments_not_its_scratch_buffer(three_class):
+    X_train, _, y_train, _ = three_class
+    model = _quiet(SoftMLPClassifier(max_iter=2, random_state=0), X_train, y_train)
+    n_bytes = sum(a.nbytes for a in (*model.coefs_, *model.intercepts_))
+    # Adam's two moments (each the size of the weights), not the update's scratch buffer.
+    assert len(pickle.dumps(model._optimizer)) < 2.2 * n_bytes
+    loaded = pickle.loads(pickle.dumps(model))
+    assert loaded._optimizer._buffer.shape == model._optimizer._buffer.shape
 
 
 # ---- errors ------------------------------------------------------------------------------

@@ -81,3 +81,13 @@ class AdamOptimizer:
             return False
         self.learning_rate /= 5
         return True
+
+    def __getstate__(self):
+        # The scratch buffer is overwritten before every read: a third of the state, not stored.
+        state = dict(self.__dict__)
+        state["_buffer"] = len(state["_buffer"])
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._buffer = np.empty(state["_buffer"], dtype=self.m.dtype)
