@@ -910,7 +910,8 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
         teacher outputs as float32 (the real rows in a seeded random order), in memory or
         in ``.npy`` files under ``directory`` (checked for room before labeling, deleted
         when fit ends). Students with ``fit_chunks`` (the MLPs, ``SoftLogisticRegression``)
-        then train chunk by chunk, holding one chunk at a time; others get the set loaded
+        then train chunk by chunk, holding one chunk at a time (the Dask GBM students train
+        on the cluster with ``lightgbm.dask``); others get the set loaded
         whole, with a warning. "auto" is None when the whole set (rows x (features +
         outputs)) takes at most 1 GiB and fits in the available memory, "disk" otherwise.
         "memory" and "disk" give the same students; they differ slightly from None (float32

@@ -423,13 +423,21 @@ def test_mlp_batches_mix_rows_of_several_chunks(data, small_chunks):
 def test_dask_gbm_student_needs_a_running_client():
     pytest.importorskip("distributed")
     from sklearn.datasets import make_regression
-    from sklearn.linear_model import Ridge
+    from sklearn.linear_model import LogisticRegression, Ridge
 
-    from skdistill.students import DaskSoftGBMRegressor
+    from skdistill.students import DaskSoftGBMClassifier, DaskSoftGBMRegressor
 
     X, y = make_regression(n_samples=200, n_features=4, random_state=0)
     transfer = TransferSet.build(Ridge().fit(X, y), X, y, n_samples=1.0, store="memory")
-    with pytest.raises(ValueError, match="no distributed.Client is running"):
+    with pytest.raises(ValueError, match="no distributed.Client is running.*SoftGBMRegressor"):
         DaskSoftGBMRegressor().fit_chunks(transfer.training_chunks())
+    with pytest.raises(ValueError, match="backend='xgboost' is not supported"):
+        DaskSoftGBMRegressor(backend="xgboost").fit_chunks(transfer.training_chunks())
     # On in-memory data it trains in this process, as SoftGBMRegressor does.
     assert DaskSoftGBMRegressor(n_estimators=30).fit(X, y).score(X, y) > 0.8
+    labels = (y > 0).astype(int)
+    teacher = LogisticRegression().fit(X, labels)
+    transfer = TransferSet.build(teacher, X, labels, n_samples=1.0, store="memory")
+    with pytest.raises(ValueError, match="no distributed.Client is running.*SoftGBMClassifier"):
+        DaskSoftGBMClassifier().fit_chunks(transfer.training_chunks())
+    assert DaskSoftGBMClassifier(n_estimators=30).fit(X, labels).score(X, labels) > 0.9

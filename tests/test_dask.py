@@ -247,6 +247,58 @@ def test_workers_label_on_their_own_threads(client):
     assert gbm.n_jobs is None and forest[-1].n_jobs == -1  # the user's teacher is unchanged
 
 
+def test_gbm_classifier_student_trains_with_lightgbm_dask(client):
+    pytest.importorskip("lightgbm")
+    from skdistill.samplers import Smear
+    from skdistill.students import DaskSoftGBMClassifier, SoftGBMClassifier
+
+    X, y = make_classification(n_samples=600, n_features=6, n_informative=4, random_state=0)
+    teacher = LogisticRegression().fit(X, y)
+    Xd, yd = da.from_array(X, chunks=(200, -1)), da.from_array(y, chunks=200)
+    params = {"sampler": Smear(), "n_samples": 3.0, "holdout": 0.0, "random_state": 0}
+    student = DaskSoftGBMClassifier(n_estimators=30, random_state=0)
+    model = DistilledClassifier(teacher, student=student, **params)
+    with client.as_current(), warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # not loaded whole into the client
+        model.fit(Xd, yd)
+    # Trained by LightGBM's distributed learner, on both workers, from the class prior.
+    assert "[num_machines: 2]" in model.student_.booster_.model_to_string()
+    assert model.student_.classes_.tolist() == [0, 1]
+    assert np.mean(model.predict(X) == teacher.predict(X)) > 0.9
+    np.testing.assert_allclose(model.predict_proba(X).sum(axis=1), 1.0)
+    # On the same chunked transfer set, it starts from the prior the in-process student uses.
+    X_imbalanced, y_imbalanced = X[y == 1][:100], y[y == 1][:100]
+    X_imbalanced = np.vstack([X[y == 0], X_imbalanced])
+    y_imbalanced = np.concatenate([y[y == 0], y_imbalanced])
+    chunks = TransferSet.build(
+        teacher, X_imbalanced, y_imbalanced, n_samples=1.0, store="memory", random_state=0
+    ).training_chunks()
+    with client.as_current():
+        on_cluster = DaskSoftGBMClassifier(n_estimators=30, random_state=0).fit_chunks(chunks)
+    rows, targets, weights = chunks.materialize()
+    in_process = SoftGBMClassifier(n_estimators=30, random_state=0)
+    in_process.fit_soft(rows, targets, sample_weight=weights)
+    assert on_cluster.init_score_ == pytest.approx(in_process.init_score_, rel=1e-9)
+    assert on_cluster.init_score_ < -0.1  # three real rows of class 0 to one of class 1
+    agreement = np.mean(on_cluster.predict(X) == in_process.predict(X))
+    assert agreement > 0.95
+
+
+def test_gbm_classifier_student_trains_multiclass_in_process_with_a_warning(client):
+    pytest.importorskip("lightgbm")
+    from skdistill.students import DaskSoftGBMClassifier
+
+    X, y = _data()
+    teacher = LogisticRegression(max_iter=500).fit(X, y)
+    Xd, yd = da.from_array(X, chunks=(200, -1)), da.from_array(y, chunks=200)
+    student = DaskSoftGBMClassifier(n_estimators=20, random_state=0)
+    model = DistilledClassifier(teacher, student=student, n_samples=1.0, holdout=0.0)
+    with client.as_current(), pytest.warns(UserWarning, match="two classes only"):
+        model.fit(Xd, yd)
+    assert "[num_machines: 1]" in model.student_.booster_.model_to_string()
+    assert np.mean(model.predict(X) == teacher.predict(X)) > 0.8
+
+
 def test_gbm_regressor_student_trains_with_lightgbm_dask(client):
     pytest.importorskip("lightgbm")
     from sklearn.datasets import make_regression

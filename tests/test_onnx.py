@@ -204,6 +204,23 @@ def test_xgboost_gbm_students_convert(mixed, task):
         np.testing.assert_allclose(outputs[1], student.predict_proba(rows), atol=1e-5)
 
 
+def test_dask_gbm_students_are_registered_with_skl2onnx():
+    """The Dask GBM students are their own classes to skl2onnx: each is registered."""
+    from sklearn.datasets import make_classification
+
+    from skdistill.students import DaskSoftGBMClassifier, DaskSoftGBMRegressor
+
+    X, y = make_classification(n_samples=300, n_features=5, random_state=0)
+    X = X.astype(np.float32)
+    params = dict(n_estimators=10, min_child_samples=5, n_jobs=1, random_state=0)
+    classifier = DaskSoftGBMClassifier(**params).fit(X, y)
+    _, proba = _run(skl2onnx.to_onnx(classifier, X[:1], options={"zipmap": False}), {"X": X})
+    np.testing.assert_allclose(proba, classifier.predict_proba(X), atol=1e-5)
+    regressor = DaskSoftGBMRegressor(**params).fit(X, X[:, 0] * 3)
+    (values,) = _run(skl2onnx.to_onnx(regressor, X[:1]), {"X": X})
+    np.testing.assert_allclose(values.ravel(), regressor.predict(X), rtol=1e-4, atol=1e-4)
+
+
 def test_string_class_labels(mixed):
     X, y = mixed
     labels = np.array(["no", "yes", "maybe"])[y]

@@ -10,7 +10,7 @@ from scipy.special import softmax
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdistill._targets import SoftTargets
-from skdistill.students import DaskSoftGBMRegressor
+from skdistill.students import DaskSoftGBMClassifier, DaskSoftGBMRegressor
 from skdistill.students._gbm import (
     SoftGBMClassifier,
     SoftGBMRegressor,
@@ -37,7 +37,8 @@ def backend_or_skip(backend):
     [
         SoftGBMClassifier(n_jobs=1, random_state=0),
         SoftGBMRegressor(n_jobs=1, random_state=0),
-        DaskSoftGBMRegressor(n_jobs=1, random_state=0),  # in memory it trains in process
+        DaskSoftGBMClassifier(n_jobs=1, random_state=0),  # in memory it trains in process
+        DaskSoftGBMRegressor(n_jobs=1, random_state=0),
     ],
 )
 def test_sklearn_compatible(estimator, check):

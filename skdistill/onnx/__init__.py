@@ -41,6 +41,8 @@ def register():
 
     from .. import DistilledClassifier, DistilledRegressor
     from ..students import (
+        DaskSoftGBMClassifier,
+        DaskSoftGBMRegressor,
         HardLabelStudent,
         LogitRegressorStudent,
         SoftGBMClassifier,
@@ -64,6 +66,7 @@ def register():
         SoftLogisticRegression,
         SoftTreeClassifier,
         SoftGBMClassifier,
+        DaskSoftGBMClassifier,
         DistilledClassifier,
         # Through the wrapped estimator's converter (or an error naming the alternative).
         LogitRegressorStudent,
@@ -79,6 +82,7 @@ def register():
         SoftTreeRegressor,
         DistilledRegressor,
         SoftGBMRegressor,
+        DaskSoftGBMRegressor,
         ValueRegressorStudent,
     ):
         update_registered_converter(

@@ -7,13 +7,14 @@ scikit-learn estimator becomes a student through :func:`as_student`.
 """
 
 from ._adapters import HardLabelStudent, LogitRegressorStudent, ValueRegressorStudent, as_student
-from ._dask_gbm import DaskSoftGBMRegressor
+from ._dask_gbm import DaskSoftGBMClassifier, DaskSoftGBMRegressor
 from ._gbm import SoftGBMClassifier, SoftGBMRegressor
 from ._linear import SoftLogisticRegression
 from ._mlp import SoftMLPClassifier, SoftMLPRegressor
 from ._tree import SoftTreeClassifier, SoftTreeRegressor
 
 __all__ = [
+    "DaskSoftGBMClassifier",
     "DaskSoftGBMRegressor",
     "HardLabelStudent",
     "LogitRegressorStudent",
