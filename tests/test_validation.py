@@ -78,6 +78,14 @@ def test_fast_path_keeps_the_errors(mixed, make):
     wrong.iloc[0, 0] = "text"
     with pytest.raises(ValueError, match="'a'"):
         student.predict_proba(wrong)
+    # Infinity in a frame, mixed or numeric only, one row or many: the array's error.
+    for frame in (X, X[["a", "e"]]):
+        if frame is not X:
+            student = make().fit(frame, y)
+        for rows in (frame.iloc[:1].copy(), frame.iloc[:3].copy()):
+            rows.iloc[0, 0] = -np.inf
+            with pytest.raises(ValueError, match="infinity"):
+                student.predict_proba(rows)
 
 
 def test_numpy_fast_path_checks_count_dtype_and_infinity():

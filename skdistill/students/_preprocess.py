@@ -104,8 +104,9 @@ class NumericTableEncoder(TransformerMixin, BaseEstimator):
     def _encode(self, X):
         """``transform`` of input already checked (a float array, or a numeric DataFrame with
         the fitted columns)."""
-        if is_dataframe(X):
+        if is_dataframe(X):  # an array was checked by check_student_X; a frame's cells not yet
             X = frame_to_float(X)
+            check_finite(X, allow_nan=True, nan_hint="")
         if not self.scale:
             return X
         Z = self._impute(X, np.isnan(X))  # a new array: scaled in place
@@ -321,7 +322,9 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
 
         row = np.zeros((1, self._n_outputs))
         if self.numeric_encoder_ is not None:
-            numbers = self.numeric_encoder_._encode(numeric_values(X, self._numeric_at))
+            numbers = numeric_values(X, self._numeric_at)
+            check_finite(numbers, allow_nan=True, nan_hint="")  # (many rows: in transform)
+            numbers = self.numeric_encoder_._encode(numbers)
             row[:, : numbers.shape[1]] = numbers
         for j, at in enumerate(self._categorical_at):
             values = column_array(X, at)
