@@ -221,6 +221,19 @@ def test_dask_gbm_students_are_registered_with_skl2onnx():
     np.testing.assert_allclose(values.ravel(), regressor.predict(X), rtol=1e-4, atol=1e-4)
 
 
+def test_piecewise_inputs_of_a_heavy_tailed_column_keep_float32_precision():
+    """Quantile cuts of a lognormal column sit close together, so a piece multiplies the
+    encoded value by up to 1e8: the encoding and the pieces run in float64 (they were 6e-3
+    off in float32)."""
+    rng = np.random.RandomState(0)
+    X = np.exp(rng.normal(scale=4, size=(2000, 2))).astype(np.float32)
+    y = (X[:, 0] > 1).astype(int)
+    student = SoftMLPClassifier((16,), input_bins=16, max_iter=10, random_state=0)
+    student.fit(X.astype(np.float64), y)
+    _, proba = _run(to_onnx(student, X[:1]), {"X": X})
+    np.testing.assert_allclose(proba, student.predict_proba(X), atol=1e-6)
+
+
 def test_string_class_labels(mixed):
     X, y = mixed
     labels = np.array(["no", "yes", "maybe"])[y]

@@ -5,7 +5,8 @@ Importing this module registers converters with skl2onnx (:func:`register`), so 
 also inside a scikit-learn Pipeline, and :func:`to_onnx` converts any table, DataFrames with
 categorical columns included. The exported graph holds the student's whole encoding
 (imputation and missing indicators, clipping, scaling, one-hot or ordinal categories) and its
-model, computed in float32: outputs match ``predict_proba`` / ``predict`` to float32
+model, computed in float32 (the encoding of an MLP with ``input_bins`` in float64: its
+pieces magnify the encoded values): outputs match ``predict_proba`` / ``predict`` to float32
 precision.
 
 Inputs of the exported model:

@@ -115,14 +115,18 @@ def regressor_shapes(operator):
 class _Graph:
     """Small wrapper over skl2onnx's scope and container: named nodes and constants."""
 
-    def __init__(self, scope, container):
+    def __init__(self, scope, container, encoding=np.float32):
         self.scope, self.container = scope, container
+        # The dtype of the input's encoding: float32, or float64 where the pieces of an MLP
+        # with input_bins amplify the encoded values (see _mlp).
+        self.encoding = np.dtype(encoding)
 
     def const(self, value, dtype=np.float32):
         value = np.asarray(value, dtype=dtype)
         name = self.scope.get_unique_variable_name("c")
         proto = {
             np.dtype(np.float32): TensorProto.FLOAT,
+            np.dtype(np.float64): TensorProto.DOUBLE,
             np.dtype(np.int64): TensorProto.INT64,
         }[value.dtype]
         self.container.add_initializer(name, proto, list(value.shape), value.ravel().tolist())
@@ -144,6 +148,11 @@ class _Graph:
     def cast(self, name, to=TensorProto.FLOAT):
         return self.node("Cast", [name], to=to)
 
+    def encoded(self, name):
+        """``name`` cast to the encoding's dtype."""
+        to = TensorProto.DOUBLE if self.encoding == np.float64 else TensorProto.FLOAT
+        return self.cast(name, to)
+
 
 # ---- encoding ---------------------------------------------------------------------------------
 
@@ -152,18 +161,19 @@ def _numeric_block(g, x, encoder):
     """NumericTableEncoder: missing indicators, imputation, clipping, scaling (or nothing)."""
     if encoder is None or not encoder.scale:
         return x
+    dtype = g.encoding
     missing = g.node("IsNaN", [x])
-    filled = g.node("Where", [missing, g.const(encoder.fill_), x])
+    filled = g.node("Where", [missing, g.const(encoder.fill_, dtype), x])
     if encoder.clip:  # after imputation: the fill value (a mean) is inside the range
-        filled = g.node("Max", [g.node("Min", [filled, g.const(encoder.data_max_)]),
-                                g.const(encoder.data_min_)])  # fmt: skip
+        filled = g.node("Max", [g.node("Min", [filled, g.const(encoder.data_max_, dtype)]),
+                                g.const(encoder.data_min_, dtype)])  # fmt: skip
     parts = [filled]
     if len(encoder.missing_columns_):
         columns = g.const(encoder.missing_columns_, np.int64)
-        parts.append(g.cast(g.node("Gather", [g.cast(missing), columns], axis=1)))
+        parts.append(g.encoded(g.node("Gather", [g.cast(missing), columns], axis=1)))
     block = g.node("Concat", parts, axis=1) if len(parts) > 1 else filled
-    centred = g.node("Sub", [block, g.const(encoder.mean_)])
-    return g.node("Div", [centred, g.const(encoder.scale_)])
+    centred = g.node("Sub", [block, g.const(encoder.mean_, dtype)])
+    return g.node("Div", [centred, g.const(encoder.scale_, dtype)])
 
 
 def _categorical_block(g, x, categories, has_missing, one_hot):
@@ -184,24 +194,25 @@ def _categorical_block(g, x, categories, has_missing, one_hot):
     )
     if not one_hot:
         unknown = g.node("Less", [codes, g.const([0], np.int64)])
-        return g.node("Where", [unknown, g.const([np.nan]), g.cast(codes)])
-    parts = [g.cast(g.node("Equal", [codes, g.const([np.arange(len(categories))], np.int64)]))]
+        return g.node("Where", [unknown, g.const([np.nan], g.encoding), g.encoded(codes)])
+    known = g.node("Equal", [codes, g.const([np.arange(len(categories))], np.int64)])
+    parts = [g.encoded(known)]
     if has_missing:
-        parts.append(g.cast(g.node("Equal", [codes, g.const([_MISSING_CODE], np.int64)])))
+        parts.append(g.encoded(g.node("Equal", [codes, g.const([_MISSING_CODE], np.int64)])))
     return g.node("Concat", parts, axis=1) if len(parts) > 1 else parts[0]
 
 
 def encoded_input(g, operator, student):
-    """The student's encoded matrix (float32) from the operator's inputs."""
+    """The student's encoded matrix (of dtype ``g.encoding``) from the operator's inputs."""
     pre, inputs = student.preprocessor_, operator.inputs
     if not isinstance(pre, FrameEncoder):
         if len(inputs) != 1:
             names = [i.raw_name for i in inputs]
-            x = g.node("Concat", [g.cast(i.full_name) for i in inputs], axis=1)
+            x = g.node("Concat", [g.encoded(i.full_name) for i in inputs], axis=1)
             if len(names) != student.n_features_in_:
                 raise ValueError(f"{len(names)} inputs for {student.n_features_in_} features.")
         else:
-            x = g.cast(inputs[0].full_name)
+            x = g.encoded(inputs[0].full_name)
         return _numeric_block(g, x, pre)
     names = list(student.feature_names_in_)
     if len(inputs) != len(names):
@@ -212,7 +223,7 @@ def encoded_input(g, operator, student):
         )
     parts = []
     if pre.numeric_encoder_ is not None:
-        columns = [g.cast(inputs[names.index(c)].full_name) for c in pre.numeric]
+        columns = [g.encoded(inputs[names.index(c)].full_name) for c in pre.numeric]
         x = g.node("Concat", columns, axis=1) if len(columns) > 1 else columns[0]
         parts.append(_numeric_block(g, x, pre.numeric_encoder_))
     for j, column in enumerate(pre.categorical):
@@ -234,10 +245,15 @@ def encoded_input(g, operator, student):
 def _mlp(g, z, model):
     pieces = getattr(model, "pieces_", None)
     if pieces is not None:  # the piecewise-linear inputs: clip(z[:, columns] * slope + offset)
+        # in float64, as the encoding (g.encoding): a piece between close cuts (a heavy-tailed
+        # column) multiplies the encoded value by up to 1e8, and float32 was 1e-2 off
         columns, slope, offset, low, high = pieces
         z = g.node("Gather", [z, g.const(columns, np.int64)], axis=1)
-        z = g.node("Add", [g.node("Mul", [z, g.const(slope)]), g.const(offset)])
-        z = g.node("Max", [g.node("Min", [z, g.const(high)]), g.const(low)])
+        z = g.node("Add", [g.node("Mul", [z, g.const(slope, np.float64)]),
+                           g.const(offset, np.float64)])  # fmt: skip
+        z = g.node("Max", [g.node("Min", [z, g.const(high, np.float64)]),
+                           g.const(low, np.float64)])  # fmt: skip
+        z = g.cast(z)
     last = len(model.coefs_) - 1
     for i, (W, b) in enumerate(zip(model.coefs_, model.intercepts_, strict=True)):
         z = g.node("Add", [g.node("MatMul", [z, g.const(W)]), g.const(b)])
@@ -312,6 +328,11 @@ def _model_outputs(g, z, model):
 # ---- converters -------------------------------------------------------------------------------
 
 
+def _encoding_dtype(model):
+    """float64 for an MLP with piecewise-linear inputs (see ``_mlp``), else float32."""
+    return np.float32 if getattr(model, "pieces_", None) is None else np.float64
+
+
 def _sharpened(g, P, temperature):
     """``skdistill.students._base.sharpen``: back from temperature T to 1."""
     eps = g.const([1e-12])
@@ -328,7 +349,7 @@ def convert_classifier(scope, operator, container):
     model = student_of(operator.raw_operator)
     if isinstance(model, ADAPTERS):
         return convert_adapter_classifier(scope, operator, container, model)
-    g = _Graph(scope, container)
+    g = _Graph(scope, container, _encoding_dtype(model))
     out = _model_outputs(g, encoded_input(g, operator, model), model)
     if isinstance(model, SoftTreeClassifier) and model.target == "proba":
         proba = _sharpened(g, out, model.temperature_)
@@ -350,7 +371,7 @@ def convert_regressor(scope, operator, container):
     model = student_of(operator.raw_operator)
     if isinstance(model, ADAPTERS):
         return convert_adapter_regressor(scope, operator, container, model)
-    g = _Graph(scope, container)
+    g = _Graph(scope, container, _encoding_dtype(model))
     out = _model_outputs(g, encoded_input(g, operator, model), model)
     if isinstance(model, SoftMLPRegressor):
         out = g.node("Add", [g.node("Mul", [out, g.const(model.target_scale_)]),
