@@ -560,3 +560,22 @@ def test_piecewise_inputs():
     before = model.predict_proba(X[:5])
     model.pieces_ = (columns, slope, offset + 1.0, low, high)
     assert not np.allclose(model.predict_proba(X[:5]), before)
+
+
+def test_continuing_a_network_needs_its_architecture_unchanged(three_class):
+    X_train, _, y_train, _ = three_class
+    model = SoftMLPClassifier((8,), warm_start=True, max_iter=2, random_state=0)
+    _quiet(model, X_train, y_train)
+    _quiet(model.set_params(hidden_layer_sizes=8), X_train, y_train)  # the same one layer
+    for change in ({"hidden_layer_sizes": (16,)}, {"input_bins": 4}):
+        model.set_params(**{"hidden_layer_sizes": (8,), "input_bins": None, **change})
+        with pytest.raises(ValueError, match="continue the fitted network"):
+            model.fit(X_train, y_train)
+        with pytest.raises(ValueError, match="continue the fitted network"):
+            model.partial_fit(X_train, y_train)
+    model.set_params(hidden_layer_sizes=(8,), input_bins=4, warm_start=False)
+    _quiet(model, X_train, y_train)  # a new network
+    model.set_params(input_bins=8, warm_start=True)
+    with pytest.raises(ValueError, match="input_bins=4"):
+        model.fit(X_train, y_train)
+    _quiet(model.set_params(input_bins=4), X_train, y_train)

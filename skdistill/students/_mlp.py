@@ -179,7 +179,25 @@ class _BaseSoftMLP(BaseEstimator):
         """``pieces_`` from the encoded training rows ``Z`` (``input_bins``); returns the
         width of the network's input."""
         self.pieces_ = None if self.input_bins is None else fit_pieces(Z, self.input_bins)
+        self._fitted_input_bins = self.input_bins
         return Z.shape[1] if self.pieces_ is None else len(self.pieces_[0])
+
+    def _check_architecture(self):
+        """Continuing a fitted network (``warm_start``, ``partial_fit``) needs the parameters
+        that shaped it unchanged: the layers and the pieces are the fitted ones."""
+        fitted = (
+            tuple(W.shape[1] for W in self.coefs_[:-1]),
+            # pickled before _fitted_input_bins: pieces_ says whether there were bins
+            getattr(self, "_fitted_input_bins", None if self.pieces_ is None else "some"),
+        )
+        asked = (tuple(self._layer_sizes(0, 0)[1:-1]), self.input_bins)
+        if fitted[0] != asked[0] or (fitted[1] != asked[1] and fitted[1] != "some"):
+            raise ValueError(
+                f"warm_start=True and partial_fit continue the fitted network, with "
+                f"hidden_layer_sizes={fitted[0]} and input_bins={fitted[1]}; the parameters "
+                f"now say hidden_layer_sizes={asked[0]} and input_bins={asked[1]}. Set them "
+                "back, or fit a new network (warm_start=False, or fit instead of partial_fit)."
+            )
 
     def _network_input(self, Z):
         """The encoded rows as the first layer reads them: their pieces, with ``pieces_``."""
@@ -271,6 +289,7 @@ class _BaseSoftMLP(BaseEstimator):
             Xt = np.asarray(self.preprocessor_.fit_transform(X), dtype=_DTYPE)
             self._init_targets(targets)
         else:
+            self._check_architecture()
             self._check_targets(targets)
             Xt = np.asarray(self.preprocessor_.transform(X), dtype=_DTYPE)
         soft, hard = self._encode_targets(targets)
@@ -653,7 +672,9 @@ _COMMON_PARAMETERS = """\
     beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
         Parameters of Adam.
     warm_start : bool, default=False
-        Continue from the previous solution in ``fit`` (same features and targets shape).
+        Continue from the previous solution in ``fit`` (same features and targets shape,
+        same ``hidden_layer_sizes`` and ``input_bins``: a change is an error, as in
+        ``partial_fit``).
     random_state : int, RandomState instance or None, default=None
         Seeds the initial weights, the validation split and the shuffling; an int gives
         bit-identical results.
