@@ -70,8 +70,9 @@ def _predict_function(student, task):
 def fit_candidate(student, X, targets, sample_weight, transfer, *, name, catch):
     """Fit one candidate and measure it; return (fitted student or None, record dict).
 
-    ``name`` names it in the record. With ``catch``, an error in fit is recorded (as
-    ``"Type: message"``) instead of raised.
+    ``name`` names it in the record. With ``catch``, an error in fit or in measuring it (its
+    pickled size, latency and hold-out scores) is recorded (as ``"Type: message"``, with
+    ``"measuring: "`` before it for the latter) instead of raised.
     """
     record = {"student": name, "error": ""}
     tic = time.perf_counter()
@@ -85,8 +86,27 @@ def fit_candidate(student, X, targets, sample_weight, transfer, *, name, catch):
         record["fit_time"] = time.perf_counter() - tic
         return None, record
     record["fit_time"] = time.perf_counter() - tic
+    try:
+        _measure(fitted, X, transfer, record, size_required=catch)
+    except Exception as exc:
+        if not catch:
+            raise
+        record["error"] = f"measuring: {type(exc).__name__}: {exc}"
+        return None, record
+    return fitted, record
+
+
+def _measure(fitted, X, transfer, record, *, size_required):
+    """A fitted candidate's epochs, pickled size, single-row latency and hold-out scores,
+    into ``record``. A single student (not ``size_required``) that cannot be pickled has
+    size NaN: it predicts all the same."""
     record["n_iter"] = getattr(fitted, "n_iter_", float("nan"))
-    record["size_bytes"] = pickled_size(fitted)
+    try:
+        record["size_bytes"] = pickled_size(fitted)
+    except Exception:
+        if size_required:
+            raise
+        record["size_bytes"] = float("nan")
     if transfer.has_holdout:
         rows = transfer.X_holdout
     else:
@@ -96,7 +116,6 @@ def fit_candidate(student, X, targets, sample_weight, transfer, *, name, catch):
     )
     if transfer.has_holdout:
         record["score"], record["fidelity"] = holdout_scores(fitted, transfer)
-    return fitted, record
 
 
 def teacher_size(teacher):

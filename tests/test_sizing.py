@@ -31,6 +31,24 @@ class BrokenStudent(ClassifierMixin, BaseEstimator):
         raise RuntimeError("this student cannot learn")
 
 
+class UnpicklableStudent(SoftTreeClassifier):
+    """A student that trains and predicts, but holds a lambda: it cannot be pickled."""
+
+    def fit_soft(self, X, targets, sample_weight=None):
+        super().fit_soft(X, targets, sample_weight=sample_weight)
+        self.hook_ = lambda z: z
+        return self
+
+
+class SmallBatchFailsStudent(SoftTreeClassifier):
+    """A student whose predict fails on a single row (as its latency is measured)."""
+
+    def predict_proba(self, X):
+        if len(X) < 2:
+            raise RuntimeError("cannot predict one row")
+        return super().predict_proba(X)
+
+
 def table(sizes, scores, latencies=None, errors=None):
     n = len(sizes)
     return {
@@ -150,6 +168,23 @@ def test_a_ladder_of_trees_reports_every_candidate(data):
     assert model.best_index_ == good["size_bytes"].idxmin()
     assert model.student_.max_depth == ladder[model.best_index_].max_depth
     assert model.payoff_["distilled"] == pytest.approx(ok["score"][model.best_index_])
+
+
+def test_a_candidate_that_cannot_be_measured_is_reported_never_chosen(data):
+    X, y, teacher = data
+    ladder = [UnpicklableStudent(max_depth=2), SmallBatchFailsStudent(max_depth=2)]
+    ladder.append(SoftTreeClassifier(max_depth=4))
+    model = DistilledClassifier(teacher, student=ladder, n_samples=1.0, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        model.fit(X, y)
+    errors = list(model.candidates_["error"])
+    assert errors[0].startswith("measuring: ") and "pickle" in errors[0]
+    assert errors[1] == "measuring: RuntimeError: cannot predict one row"
+    assert errors[2] == "" and model.best_index_ == 2
+    # A single student need not pickle: its size is unknown.
+    single = DistilledClassifier(teacher, student=UnpicklableStudent(max_depth=2), n_samples=1.0)
+    assert np.isnan(single.fit(X, y).candidates_["size_bytes"][0])
 
 
 def test_every_candidate_failing_is_an_error(data):
