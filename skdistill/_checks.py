@@ -68,8 +68,9 @@ def check_columns_match_teacher(X, adapter):
     )
 
 
-def warn_if_alpha_unused(alpha, *, has_y, include_original):
-    """Warn when an explicit ``alpha > 0`` has no labelled real rows to act on."""
+def warn_if_alpha_unused(alpha, *, has_y, include_original, depth=0):
+    """Warn when an explicit ``alpha > 0`` has no labelled real rows to act on; ``depth``
+    is how many calls fewer than usual lie between the user's fit and this one."""
     if isinstance(alpha, str) or alpha == 0 or (has_y and include_original):
         return
     why = (
@@ -81,7 +82,7 @@ def warn_if_alpha_unused(alpha, *, has_y, include_original):
         f"alpha={alpha} has no effect: {why}, so the student learns from the teacher alone. "
         "Pass y with include_original=True to use the labels, or leave alpha at its default.",
         UserWarning,
-        stacklevel=6,  # the caller of fit
+        stacklevel=7 - depth,  # the caller of fit (fit is wrapped by _fit_context)
     )
 
 

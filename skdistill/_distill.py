@@ -696,6 +696,10 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             )
         if transfer.n_pseudo == 0 and not self.include_original:
             raise ValueError(_EMPTY_TRANSFER_SET)
+        warn_if_alpha_unused(
+            self.alpha, has_y=transfer.y is not None, include_original=self.include_original,
+            depth=1,
+        )  # fmt: skip
         self.n_features_in_ = transfer.n_features_in_
         if transfer.feature_names_in_ is not None:
             self.feature_names_in_ = transfer.feature_names_in_

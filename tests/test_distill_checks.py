@@ -8,7 +8,7 @@ from sklearn.datasets import make_classification, make_regression
 from sklearn.ensemble import IsolationForest
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skdistill import DistilledClassifier, DistilledRegressor
+from skdistill import DistilledClassifier, DistilledRegressor, TransferSet
 from skdistill.students import SoftTreeClassifier
 
 
@@ -334,8 +334,15 @@ def test_explicit_alpha_without_labelled_rows_warns(binary, lgbm, with_y, includ
     X, y = binary
     model = tree_distiller(lgbm, alpha=0.5, include_original=include_original)
     why = "without y" if not with_y else "include_original=False"
-    with pytest.warns(UserWarning, match=f"alpha=0.5 has no effect: .*{why}"):
+    with pytest.warns(UserWarning, match=f"alpha=0.5 has no effect: .*{why}") as caught:
         model.fit(X, y if with_y else None)
+    assert caught[0].filename == __file__  # it points at the caller's fit
+    # The same from a prebuilt transfer set.
+    transfer = TransferSet.build(lgbm, X, y if with_y else None, n_samples=1.0)
+    model = tree_distiller(lgbm, alpha=0.5, include_original=include_original)
+    with pytest.warns(UserWarning, match=f"alpha=0.5 has no effect: .*{why}") as caught:
+        model.fit(transfer)
+    assert caught[0].filename == __file__
 
 
 def test_default_or_zero_alpha_does_not_warn(binary, lgbm):
