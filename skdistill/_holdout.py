@@ -48,6 +48,18 @@ def split_holdout(n_rows, y_codes, fraction, task, seed):
     index = np.arange(n_rows)
     stratify = y_codes if task == "classification" and y_codes is not None else None
     kept, held = train_test_split(index, test_size=fraction, random_state=seed, stratify=stratify)
+    if stratify is not None:  # a class of few rows can still fall on one side only
+        for side, rows in (("held out", held), ("kept", kept)):
+            missing = np.setdiff1d(stratify, stratify[rows])
+            if len(missing):
+                label = missing[0].item() if hasattr(missing[0], "item") else missing[0]
+                raise ValueError(
+                    f"holdout={fraction} leaves no row of class {label!r} on the {side} side: "
+                    f"its {int(np.sum(stratify == label))} rows all fall on the other side. A "
+                    "stratified hold-out needs each class on both sides. Pass more rows of "
+                    "that class, move holdout closer to 0.5, or set holdout=0 (and a single "
+                    "student)."
+                )
     return np.sort(kept), np.sort(held)
 
 

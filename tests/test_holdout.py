@@ -114,6 +114,13 @@ def test_hold_out_errors_come_before_any_labeling():
         check_holdout(0.2, 30, y_single, "classification")
     with pytest.raises(ValueError, match="at least 2 held-out rows"):
         DistilledRegressor(Ridge().fit(X, y), student=Ridge(), holdout=0.01).fit(X, y)
+    # Two rows of a class, both held out by a large hold-out: the teacher would never see it.
+    X, y = make_classification(n_samples=60, n_features=5, random_state=0)
+    y_rare = np.where(np.arange(60) < 2, 7, y)
+    unfitted = CountingTeacher()
+    with pytest.raises(ValueError, match="no row of class 7 on the kept side"):
+        DistilledClassifier(unfitted, student=SoftLogisticRegression(), holdout=0.9).fit(X, y_rare)
+    assert not hasattr(unfitted, "classes_")  # never fitted
     assert CountingTeacher.rows_labeled == 0
 
 
