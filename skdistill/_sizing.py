@@ -184,11 +184,19 @@ def choose(table, *, tolerance, budget, teacher_bytes=None):
         within &= table["latency_us"] <= budget["max_latency_us"]
     if not within.any():
         smallest = int(np.nanargmin(np.where(ok, table["size_bytes"], np.nan)))
+        fastest = int(np.nanargmin(np.where(ok, table["latency_us"], np.nan)))
+
+        def _costs(i):
+            return (
+                f"{table['student'][i]}, takes {table['size_bytes'][i]:,.0f} bytes and "
+                f"{table['latency_us'][i]:.1f} µs per row"
+            )
+
+        also = "" if fastest == smallest else f"; the fastest, {_costs(fastest)}"
         raise ValueError(
             f"No candidate student meets the budget {budget}: the smallest, "
-            f"{table['student'][smallest]}, takes {table['size_bytes'][smallest]:,.0f} bytes "
-            f"and {table['latency_us'][smallest]:.1f} µs per row. Raise the budget, or add "
-            "smaller students to the ladder."
+            f"{_costs(smallest)}{also}. Raise the budget, or add smaller (or faster) students "
+            "to the ladder."
         )
     if teacher_bytes is not None and budget.get("max_bytes") is None:
         smaller = within & (table["size_bytes"] < teacher_bytes)

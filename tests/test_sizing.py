@@ -73,8 +73,12 @@ def test_a_budget_keeps_the_best_that_fits_or_names_the_smallest():
     t = table([100, 200, 400], [0.80, 0.85, 0.90], latencies=[5.0, 9.0, 30.0])
     assert choose(t, tolerance=0.0, budget={"max_bytes": 250}) == 1
     assert choose(t, tolerance=0.0, budget={"max_latency_us": 6}) == 0
-    with pytest.raises(ValueError, match=r"smallest, s0, takes 100 bytes and 5.0 µs"):
+    only_smallest = r"smallest, s0, takes 100 bytes and 5.0 µs per row\. Raise"
+    with pytest.raises(ValueError, match=only_smallest):
         choose(t, tolerance=0.0, budget={"max_bytes": 50})
+    t = table([100, 200, 400], [0.80, 0.85, 0.90], latencies=[30.0, 9.0, 5.0])
+    with pytest.raises(ValueError, match=r"smallest, s0, .*; the fastest, s2, .* 5.0 µs per row"):
+        choose(t, tolerance=0.0, budget={"max_latency_us": 4})
 
 
 def test_a_student_larger_than_the_teacher_is_chosen_only_when_no_smaller_one_trained():
