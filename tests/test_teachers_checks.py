@@ -47,6 +47,19 @@ def test_probabilities_above_one_are_not_clipped(binary):
         DistilledClassifier(teacher, student=DecisionTreeClassifier(), n_samples=1.0).fit(X, y)
 
 
+def nan_proba(X):
+    p = 1.0 / (1.0 + np.exp(-X[:, 0]))
+    p[5] = np.nan
+    return np.column_stack([1.0 - p, p])
+
+
+def test_nan_probabilities_name_their_rows(binary):
+    X, y = binary
+    teacher = CallableTeacher(nan_proba, response_method="predict_proba", classes=[0, 1])
+    with pytest.raises(TeacherOutputError, match=r"returned NaN for 1 rows \(positions \[5\]"):
+        DistilledClassifier(teacher, student=DecisionTreeClassifier(), n_samples=1.0).fit(X, y)
+
+
 def test_non_finite_outputs_raise(binary):
     X, y = binary
     teacher = CallableTeacher(nan_values, response_method="predict")

@@ -327,6 +327,15 @@ def proba_to_logits(proba):
     """
     proba = np.asarray(proba, dtype=np.float64)
     outside = ~((proba >= -PROBA_TOLERANCE) & (proba <= 1.0 + PROBA_TOLERANCE))
+    nan = np.isnan(proba)
+    if nan.any():  # not a matter of scale: the teacher failed on these rows
+        rows = np.flatnonzero(nan.any(axis=1) if nan.ndim == 2 else nan)
+        raise TeacherOutputError(
+            f"The teacher's predict_proba returned NaN for {len(rows)} rows (positions "
+            f"{rows[:5].tolist()} of this batch of {len(proba)}). Check the teacher on these "
+            "rows: a model that cannot score them (missing values it was not trained with, "
+            "say) must be fixed or its rows left out; skdistill does not guess them."
+        )
     if outside.any():
         raise TeacherOutputError(
             f"The teacher's probabilities must lie in [0, 1], but {int(outside.sum())} values "
