@@ -293,3 +293,26 @@ def test_runtime_imports_numpy_alone(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == Predictor.__name__
+
+
+def test_numbers_in_a_column_of_string_categories_are_refused(mixed):
+    """Codes of a categorical column, or numbers in a string column: the student's error,
+    not unseen categories."""
+    X, y = mixed
+    student = SoftMLPClassifier((8,), max_iter=5, random_state=0).fit(X, y)
+    predictor = export_predictor(student)
+    for column, numbers in (("c", X["c"].cat.codes), ("d", pd.Series(np.arange(len(X))))):
+        for rows in (X.iloc[:1], X.iloc[:40]):
+            coded = rows.assign(**{column: numbers[: len(rows)].to_numpy()})
+            with pytest.raises(ValueError, match=f"Column '{column}' held strings in fit"):
+                predictor.predict_proba(coded)
+        row = X.iloc[0].to_dict()
+        row[column] = 1
+        with pytest.raises(ValueError, match=f"Column '{column}' held strings in fit"):
+            predictor.predict_proba(row)
+        categorical = X.iloc[:3].assign(**{column: pd.Categorical([0, 1, 2])})
+        with pytest.raises(ValueError, match=f"Column '{column}' held strings in fit"):
+            predictor.predict_proba(categorical)
+    # Missing values in those columns are still missing, not numbers.
+    blank = X.iloc[:2].assign(c=np.nan, d=np.nan)
+    np.testing.assert_allclose(predictor.predict_proba(blank), student.predict_proba(blank))

@@ -78,6 +78,14 @@ def test_fast_path_keeps_the_errors(mixed, make):
     wrong.iloc[0, 0] = "text"
     with pytest.raises(ValueError, match="'a'"):
         student.predict_proba(wrong)
+    # A string or categorical column given as numbers (its codes, say): not unseen values.
+    for column, numbers in (("c", X["c"].cat.codes), ("d", np.arange(len(X)))):
+        for rows in (X.iloc[:1], X.iloc[:40]):
+            coded = rows.assign(**{column: numbers[: len(rows)]})
+            with pytest.raises(ValueError, match=f"Column '{column}' held strings in fit"):
+                student.predict_proba(coded)
+        with pytest.raises(ValueError, match=f"Column '{column}' held strings in fit"):
+            student.predict_proba(X.iloc[:3].assign(**{column: pd.Categorical([0, 1, 2])}))
     # Infinity in a frame, mixed or numeric only, one row or many: the array's error.
     for frame in (X, X[["a", "e"]]):
         if frame is not X:

@@ -12,6 +12,7 @@ columns in the fitted order, or, for one row, a mapping ``{column: value}`` (any
 
 import json
 import math
+from numbers import Number
 
 import numpy as np
 
@@ -81,6 +82,9 @@ class Predictor:
         self._numeric_at = enc["numeric_at"]
         self._categorical_at = enc["categorical_at"]
         self._lookups = [{c: i for i, c in enumerate(cats)} for cats in enc["categories"]]
+        self._string_categories = [
+            len(cats) > 0 and all(isinstance(c, str) for c in cats) for cats in enc["categories"]
+        ]
         self._seen_dtypes = [(None, None)] * len(self._lookups)
         self._last_columns = (None, None)
         self._missing_columns = arrays.get("enc_missing_columns", np.zeros(0, np.intp))
@@ -217,6 +221,8 @@ class Predictor:
         the dtype object last seen in column ``j``."""
         seen, codes = self._seen_dtypes[j]
         if dtype is not seen:
+            if len(dtype.categories) and dtype.categories.dtype.kind in "iufcb":
+                self._refuse_numbers(j, dtype.categories.dtype)
             lookup = self._lookups[j]
             codes = [lookup.get(c, -1) for c in dtype.categories]
             self._seen_dtypes[j] = (dtype, codes)
@@ -234,11 +240,27 @@ class Predictor:
             )
         return [[row[c] for c in self._names]]  # a list of one row
 
+    def _refuse_numbers(self, j, kind):
+        """Numbers where fit saw string categories (codes, say) are an error, as in the
+        student, not unseen categories."""
+        if not self._string_categories[j]:
+            return
+        name = self._names[self._categorical_at[j]]
+        cats = list(self._lookups[j])[:3]
+        raise ValueError(
+            f"Column {name!r} held strings in fit (categories {cats}) and now holds numbers "
+            f"({kind}): numbers, integer codes among them, are not its categories. Pass the "
+            "column as in fit (its strings, or a pandas Categorical of them)."
+        )
+
     def _codes(self, X, j):
         """Codes of categorical column ``j`` of a checked DataFrame (-1: missing or unseen),
         and its missing mask. The column's own ``factorize`` (a hash table in C; pandas'
         missing values get -1) leaves only its few distinct values to look up in Python."""
         column = X.iloc[:, self._categorical_at[j]]
+        kind = getattr(column.dtype, "categories", column).dtype  # a categorical's categories'
+        if kind.kind in "iufcb" and column.notna().any():
+            self._refuse_numbers(j, kind)
         found, distinct = column.factorize()
         lookup = self._lookups[j]
         table = [lookup.get(v, -1) for v in np.asarray(distinct, dtype=object)]
@@ -325,6 +347,8 @@ class Predictor:
                 code, missing = value
             else:
                 missing = _is_missing(value)
+                if not missing and isinstance(value, Number):
+                    self._refuse_numbers(j, type(value).__name__)
                 code = -1 if missing else self._lookups[j].get(value, -1)
             if not enc["one_hot"]:
                 out[0, offset] = code if code >= 0 else np.nan

@@ -229,6 +229,10 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
         import pandas as pd
 
         self._lookups, self._indexes, self._dtype_codes = [], [], []
+        # Columns whose categories are all strings: numbers there are an error, not unseen.
+        self._string_categories = [
+            len(c) > 0 and all(isinstance(v, str) for v in c) for c in self.categories_
+        ]
         for categories, dtype in zip(self.categories_, dtypes, strict=True):
             self._indexes.append(pd.Index(categories))
             self._lookups.append({c: i for i, c in enumerate(categories)})
@@ -243,6 +247,7 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
         more than encoding a whole row."""
         seen, codes = self._seen_dtype_codes[j]
         if dtype is not seen:
+            self._check_kind(j, dtype.categories.dtype, len(dtype.categories) > 0)
             codes = self._indexes[j].get_indexer(dtype.categories)
             self._seen_dtype_codes[j] = (dtype, codes)
         return codes
@@ -270,6 +275,18 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
                 [None if d is None else pd.CategoricalDtype(d[0], ordered=d[1]) for d in dtypes]
             )
 
+    def _check_kind(self, j, dtype, has_values):
+        """Numbers where fit saw string categories: codes, say, which would all read as
+        unseen categories. A clear error instead of that silent answer."""
+        if has_values and self._string_categories[j] and dtype.kind in "iufcb":
+            name = self.categorical[j]
+            raise ValueError(
+                f"Column {name!r} held strings in fit (categories {list(self.categories_[j][:3])}) "
+                f"and now holds numbers ({dtype}): numbers, integer codes among them, are not "
+                "its categories. Pass the column as in fit (its strings, or a pandas "
+                "Categorical of them)."
+            )
+
     def _codes(self, j, column):
         """Codes of one column among ``categories_[j]`` (-1: missing or unseen), and the
         missing mask."""
@@ -283,6 +300,7 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
             return codes[raw], raw < 0
         values = column.to_numpy(dtype=object)
         missing = pd.isna(values)
+        self._check_kind(j, column.dtype, not missing.all())
         if len(values) <= 32:  # a dict beats pandas' per-call overhead on a few rows
             lookup = self._lookups[j]
             codes = np.array([lookup.get(v, -1) for v in values], dtype=np.intp)
@@ -337,6 +355,7 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
             else:
                 value = values[0]
                 missing = _is_missing(value)
+                self._check_kind(j, values.dtype, not missing)
                 code = -1 if missing else self._lookups[j].get(value, -1)
             offset = self._offsets[j]
             if not self.one_hot:
