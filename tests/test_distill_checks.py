@@ -357,3 +357,16 @@ def test_default_or_zero_alpha_does_not_warn(binary, lgbm):
         # alpha="default" is 0.3 for a GBM student: no warning without y either.
         DistilledClassifier(lgbm, student=SoftGBMClassifier(n_estimators=3, n_jobs=1)).fit(X)
         tree_distiller(lgbm, alpha=0.5).fit(X, y)
+
+
+def test_a_y_of_several_columns_is_refused_with_the_way_to_distil_them():
+    from sklearn.datasets import make_regression
+    from sklearn.ensemble import RandomForestRegressor
+    from sklearn.tree import DecisionTreeRegressor
+
+    X, Y = make_regression(n_samples=200, n_features=5, n_targets=2, random_state=0)
+    teacher = RandomForestRegressor(n_estimators=5, random_state=0).fit(X, Y)
+    model = DistilledRegressor(teacher, student=DecisionTreeRegressor(max_depth=4), n_samples=1.0)
+    with pytest.raises(ValueError, match="y has 2 columns.*fit\\(X\\) without y"):
+        model.fit(X, Y)
+    assert model.fit(X).predict(X[:3]).shape == (3, 2)
