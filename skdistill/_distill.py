@@ -76,6 +76,8 @@ _NAN_HINT = (
     "sklearn.impute.SimpleImputer in a Pipeline before the distiller), or use a teacher that "
     "handles them, such as LightGBM."
 )
+# Rows with NaN given to a teacher whose tags refuse NaN, to see whether it takes them.
+_NAN_PROBE_ROWS = 32
 # Held-out fraction of the real rows when the student is sized (holdout="auto").
 _SIZING_HOLDOUT = 0.1
 _BUDGET_KEYS = {"max_bytes", "max_latency_us"}
@@ -293,6 +295,11 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
             # Where the numeric columns are, so predict reads only those for the NaN check.
             self._numeric_columns = numeric_columns(X) if is_dataframe(X) else None
         values = numeric_values(X, self._numeric_columns)
+        if reset and adapter.is_fitted and not adapter.allow_nan and values.dtype.kind == "f":
+            # The tags may refuse NaN where the teacher takes it: ask the teacher itself.
+            missing = np.flatnonzero(np.isnan(values).any(axis=1))[:_NAN_PROBE_ROWS]
+            if len(missing):
+                adapter.accepts_missing_rows(rows_at(X, missing))
         check_finite(values, allow_nan=adapter.allow_nan, nan_hint=_NAN_HINT)
         if reset and adapter.n_features_in_ is not None and X.shape[1] != adapter.n_features_in_:
             raise ValueError(

@@ -62,3 +62,36 @@ def test_unfitted_pipeline_is_fitted_through_adapter(iris):
     reference = make_pipeline(StandardScaler(), lgb.LGBMClassifier(**LGB_KW))
     reference.fit(X, y, lgbmclassifier__sample_weight=weights)
     assert_softmax_matches(adapter.outputs(X), reference.predict_proba(X))
+
+
+def test_a_pipeline_that_takes_nan_is_asked_not_judged_by_its_tags():
+    """A ColumnTransformer's tags refuse NaN whatever its steps take: a fitted teacher that
+    predicts rows holding NaN to finite outputs is trusted with them (fit, predict, after
+    pickling); one that cannot is still a clear error."""
+    import pickle
+
+    import pandas as pd
+    from sklearn.compose import make_column_transformer
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.preprocessing import OrdinalEncoder
+
+    from skdistill import DistilledClassifier
+    from skdistill.students import SoftTreeClassifier
+
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"cat": rng.choice(["a", "b"], 300), "x": rng.normal(size=300)})
+    X.loc[rng.rand(300) < 0.2, "x"] = np.nan
+    y = ((X["cat"] == "a") ^ (X["x"].fillna(0) > 0)).astype(int)
+    encode = make_column_transformer((OrdinalEncoder(), ["cat"]), remainder="passthrough")
+    takes_nan = make_pipeline(encode, HistGradientBoostingClassifier(max_iter=20)).fit(X, y)
+    assert not as_teacher(takes_nan).allow_nan  # by its tags
+    model = DistilledClassifier(takes_nan, student=SoftTreeClassifier(max_depth=3), n_samples=1.0)
+    model.fit(X, y)
+    rows = X[X["x"].isna()].head(5)
+    assert np.isfinite(model.predict_proba(rows)).all()
+    assert np.isfinite(pickle.loads(pickle.dumps(model)).predict_proba(rows)).all()
+    one_hot = make_column_transformer((OneHotEncoder(), ["cat"]), remainder="passthrough")
+    refuses = make_pipeline(one_hot, LogisticRegression()).fit(X.fillna(0.0), y)
+    model = DistilledClassifier(refuses, student=SoftTreeClassifier(max_depth=3), n_samples=1.0)
+    with pytest.raises(ValueError, match="X contains NaN. The teacher does not accept"):
+        model.fit(X, y)

@@ -245,6 +245,19 @@ class TeacherAdapter:
             return self._fitted_config()["allow_nan"]
         return self._allow_nan_unfitted()
 
+    def accepts_missing_rows(self, X):
+        """Whether the fitted teacher, though its tags refuse NaN, gives finite outputs for
+        the rows ``X`` that hold some (a Pipeline starting with a ColumnTransformer has
+        such tags whatever its steps take); if so, :attr:`allow_nan` becomes True."""
+        try:
+            out = self.outputs(X)
+        except Exception:  # noqa: BLE001 - any failure means no: the NaN error follows
+            return False
+        if not np.isfinite(out).all():
+            return False
+        self._fitted_config()["allow_nan"] = True
+        return True
+
 
 def make_config(
     *,
