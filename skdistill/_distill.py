@@ -2,6 +2,7 @@
 
 import os
 import time
+import warnings
 from contextlib import contextmanager
 from numbers import Integral, Real
 
@@ -803,8 +804,13 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         # get_tags runs on every predict: use the fitted adapter rather than a new one.
         adapter = getattr(self, "teacher_adapter_", None)
         try:
-            adapter = adapter or as_teacher(self.teacher, task=self._task, response_method="auto")
-            tags.input_tags.allow_nan = adapter.allow_nan
+            if adapter is None:  # before fit, which warns about the teacher once, not here
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    auto = as_teacher(self.teacher, task=self._task, response_method="auto")
+                    tags.input_tags.allow_nan = auto.allow_nan
+            else:
+                tags.input_tags.allow_nan = adapter.allow_nan
         except (TypeError, ValueError):
             tags.input_tags.allow_nan = False
         tags.non_deterministic = False

@@ -85,6 +85,14 @@ def test_predict_only_teacher_gives_labels_with_warning(iris):
     logits = adapter.outputs(X)
     np.testing.assert_array_equal(adapter.classes_[logits.argmax(1)], inner.predict(X))
     assert_softmax_matches(logits[:1], np.eye(3)[[np.argmax(logits[0])]])
+    # A distiller's fit says it once (its tags ask the teacher too, silently).
+    from skdistill import DistilledClassifier
+    from skdistill.students import SoftTreeClassifier
+
+    model = DistilledClassifier(_PredictOnly(inner), student=SoftTreeClassifier(), n_samples=1.0)
+    with pytest.warns(UserWarning, match="hard labels") as caught:
+        model.fit(X, y)
+    assert sum("only gives hard labels" in str(w.message) for w in caught) == 1
 
 
 class _PredictOnly:
