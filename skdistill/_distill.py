@@ -443,9 +443,10 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         adapter = as_teacher(self.teacher, task=self._task, response_method=self.response_method)
         X = self._check_X(X, adapter, reset=True)
         if y is not None:
-            if np.ndim(y) == 2 and np.shape(y)[1] > 1:
+            shape = np.asarray(y).shape  # (np.shape would call __array_function__)
+            if len(shape) == 2 and shape[1] > 1:
                 raise ValueError(
-                    f"y has {np.shape(y)[1]} columns; {type(self).__name__} takes one column "
+                    f"y has {shape[1]} columns; {type(self).__name__} takes one column "
                     "of labels or values. A teacher with several outputs is distilled whole by "
                     "fit(X) without y: its outputs are the targets (payoff_ and alpha, which "
                     "need y, are then off)."
