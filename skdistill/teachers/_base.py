@@ -248,7 +248,7 @@ class TeacherAdapter:
     def accepts_missing_rows(self, X):
         """Whether the fitted teacher, though its tags refuse NaN, gives finite outputs for
         the rows ``X`` that hold some (a Pipeline starting with a ColumnTransformer has
-        such tags whatever its steps take); if so, :attr:`allow_nan` becomes True."""
+        such tags whatever its steps take); if so, ``allow_nan`` becomes True."""
         try:
             out = self.outputs(X)
         except Exception:  # noqa: BLE001 - any failure means no: the NaN error follows
