@@ -579,3 +579,11 @@ def test_continuing_a_network_needs_its_architecture_unchanged(three_class):
     with pytest.raises(ValueError, match="input_bins=4"):
         model.fit(X_train, y_train)
     _quiet(model.set_params(input_bins=4), X_train, y_train)
+    # A model pickled before the fitted bins were kept: whether it has pieces still counts.
+    del model._fitted_input_bins
+    model.set_params(input_bins=None)
+    with pytest.raises(ValueError, match="input_bins=some"):
+        model.partial_fit(X_train, y_train)
+    plain = _quiet(SoftMLPClassifier((8,), max_iter=2, random_state=0), X_train, y_train)
+    del plain._fitted_input_bins, plain.pieces_  # pickled before pieces existed
+    _quiet(plain, X_train, y_train, method="partial_fit")

@@ -185,18 +185,22 @@ class _BaseSoftMLP(BaseEstimator):
     def _check_architecture(self):
         """Continuing a fitted network (``warm_start``, ``partial_fit``) needs the parameters
         that shaped it unchanged: the layers and the pieces are the fitted ones."""
-        fitted = (
-            tuple(W.shape[1] for W in self.coefs_[:-1]),
-            # pickled before _fitted_input_bins: pieces_ says whether there were bins
-            getattr(self, "_fitted_input_bins", None if self.pieces_ is None else "some"),
-        )
-        asked = (tuple(self._layer_sizes(0, 0)[1:-1]), self.input_bins)
-        if fitted[0] != asked[0] or (fitted[1] != asked[1] and fitted[1] != "some"):
+        layers = tuple(W.shape[1] for W in self.coefs_[:-1])
+        asked_layers = tuple(self._layer_sizes(0, 0)[1:-1])
+        if hasattr(self, "_fitted_input_bins"):
+            fitted_bins = self._fitted_input_bins
+            same_bins = fitted_bins == self.input_bins
+        else:  # pickled before it was kept: only whether there are pieces is known
+            has_pieces = getattr(self, "pieces_", None) is not None
+            fitted_bins = "some" if has_pieces else None
+            same_bins = has_pieces == (self.input_bins is not None)
+        if layers != asked_layers or not same_bins:
             raise ValueError(
                 f"warm_start=True and partial_fit continue the fitted network, with "
-                f"hidden_layer_sizes={fitted[0]} and input_bins={fitted[1]}; the parameters "
-                f"now say hidden_layer_sizes={asked[0]} and input_bins={asked[1]}. Set them "
-                "back, or fit a new network (warm_start=False, or fit instead of partial_fit)."
+                f"hidden_layer_sizes={layers} and input_bins={fitted_bins}; the parameters "
+                f"now say hidden_layer_sizes={asked_layers} and input_bins={self.input_bins}. "
+                "Set them back, or fit a new network (warm_start=False, or fit instead of "
+                "partial_fit)."
             )
 
     def _network_input(self, Z):
