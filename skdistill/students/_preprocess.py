@@ -247,7 +247,8 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
         more than encoding a whole row."""
         seen, codes = self._seen_dtype_codes[j]
         if dtype is not seen:
-            self._check_kind(j, dtype.categories.dtype, len(dtype.categories) > 0)
+            if len(dtype.categories) and dtype.categories.dtype.kind in "iufcb":
+                self._refuse_numbers(j, dtype.categories.dtype)
             codes = self._indexes[j].get_indexer(dtype.categories)
             self._seen_dtype_codes[j] = (dtype, codes)
         return codes
@@ -275,10 +276,11 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
                 [None if d is None else pd.CategoricalDtype(d[0], ordered=d[1]) for d in dtypes]
             )
 
-    def _check_kind(self, j, dtype, has_values):
-        """Numbers where fit saw string categories: codes, say, which would all read as
-        unseen categories. A clear error instead of that silent answer."""
-        if has_values and self._string_categories[j] and dtype.kind in "iufcb":
+    def _refuse_numbers(self, j, dtype):
+        """Numbers (of ``dtype``) where fit saw string categories: codes, say, which would all
+        read as unseen categories. A clear error instead of that silent answer. (The numpy
+        predictor, which imports numpy alone, has its own copy.)"""
+        if self._string_categories[j]:
             name = self.categorical[j]
             raise ValueError(
                 f"Column {name!r} held strings in fit (categories {list(self.categories_[j][:3])}) "
@@ -300,7 +302,8 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
             return codes[raw], raw < 0
         values = column.to_numpy(dtype=object)
         missing = pd.isna(values)
-        self._check_kind(j, column.dtype, not missing.all())
+        if column.dtype.kind in "iufcb" and not missing.all():
+            self._refuse_numbers(j, column.dtype)
         if len(values) <= 32:  # a dict beats pandas' per-call overhead on a few rows
             lookup = self._lookups[j]
             codes = np.array([lookup.get(v, -1) for v in values], dtype=np.intp)
@@ -355,7 +358,8 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
             else:
                 value = values[0]
                 missing = _is_missing(value)
-                self._check_kind(j, values.dtype, not missing)
+                if not missing and values.dtype.kind in "iufcb":
+                    self._refuse_numbers(j, values.dtype)
                 code = -1 if missing else self._lookups[j].get(value, -1)
             offset = self._offsets[j]
             if not self.one_hot:
