@@ -284,19 +284,75 @@ def test_gbm_classifier_student_trains_with_lightgbm_dask(client):
     assert agreement > 0.95
 
 
-def test_gbm_classifier_student_trains_multiclass_in_process_with_a_warning(client):
+def test_gbm_classifier_student_trains_multiclass_with_lightgbm_dask(client):
     pytest.importorskip("lightgbm")
-    from skdistill.students import DaskSoftGBMClassifier
+    from skdistill.samplers import Smear
+    from skdistill.students import DaskSoftGBMClassifier, SoftGBMClassifier
 
     X, y = _data()
     teacher = LogisticRegression(max_iter=500).fit(X, y)
     Xd, yd = da.from_array(X, chunks=(200, -1)), da.from_array(y, chunks=200)
-    student = DaskSoftGBMClassifier(n_estimators=20, random_state=0)
-    model = DistilledClassifier(teacher, student=student, n_samples=1.0, holdout=0.0)
-    with client.as_current(), pytest.warns(UserWarning, match="two classes only"):
+    student = DaskSoftGBMClassifier(n_estimators=30, random_state=0)
+    params = {"sampler": Smear(), "n_samples": 3.0, "holdout": 0.0, "random_state": 0}
+    model = DistilledClassifier(teacher, student=student, **params)
+    with client.as_current(), warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # not loaded whole into the client
         model.fit(Xd, yd)
-    assert "[num_machines: 1]" in model.student_.booster_.model_to_string()
-    assert np.mean(model.predict(X) == teacher.predict(X)) > 0.8
+    booster = model.student_.booster_
+    assert "[num_machines: 2]" in booster.model_to_string()
+    assert booster.num_model_per_iteration() == 3
+    assert np.mean(model.predict(X) == teacher.predict(X)) > 0.9
+    np.testing.assert_allclose(model.predict_proba(X).sum(axis=1), 1.0)
+    # On the same chunked transfer set: the in-process student's prior and about its model.
+    chunks = TransferSet.build(
+        teacher, X, y, sampler=Smear(), n_samples=3.0, store="memory", random_state=0
+    ).training_chunks()
+    with client.as_current():
+        on_cluster = DaskSoftGBMClassifier(n_estimators=30, random_state=0).fit_chunks(chunks)
+    rows, targets, weights = chunks.materialize()
+    in_process = SoftGBMClassifier(n_estimators=30, random_state=0)
+    in_process.fit_soft(rows, targets, sample_weight=weights)
+    np.testing.assert_allclose(on_cluster.init_score_, in_process.init_score_, rtol=1e-9)
+    assert np.mean(on_cluster.predict(X) == in_process.predict(X)) > 0.9
+    gap = np.abs(on_cluster.predict_proba(X) - in_process.predict_proba(X))
+    assert np.median(gap) < 0.05
+
+
+def test_class_copies_give_the_soft_cross_entropy(monkeypatch):
+    """LightGBM's multiclass objective on the weighted copies grows the tree of the custom
+    soft cross-entropy objective: its gradient and Hessian sums are the same, and a leaf's
+    row count is the copies per row times as large (here it binds: without the factor, the
+    trees differ)."""
+    lightgbm = pytest.importorskip("lightgbm")
+    from skdistill.students import _dask_gbm
+    from skdistill.students._loss import SoftmaxCrossEntropyObjective
+
+    X, y = _data(n=2000)
+    Q = LogisticRegression(max_iter=500).fit(X, y).predict_proba(X)
+    w = np.random.default_rng(0).uniform(0.5, 2.0, len(X))
+    params = {"num_leaves": 4, "deterministic": True, "force_col_wise": True, "verbosity": -1}
+    params.update(num_class=3, num_threads=1, bin_construct_sample_cnt=10**6)
+    init = np.tile(np.log(Q.mean(axis=0)), (len(X), 1))
+    soft = lightgbm.train(
+        {**params, "min_data_in_leaf": 300, "objective": SoftmaxCrossEntropyObjective(Q, w)},
+        lightgbm.Dataset(X, label=y.astype(float), init_score=init),
+        num_boost_round=1,
+    )
+    with monkeypatch.context() as patch:
+        patch.setattr(_dask_gbm, "_MIN_CLASS_SHARE", 0.0)  # every class copied: exact
+        rows, label, weight = _dask_gbm._class_copies(Q, w)
+    assert len(rows) == 3 * len(X)
+    copies = lightgbm.train(
+        {**params, "min_data_in_leaf": 3 * 300, "objective": "multiclass"},
+        lightgbm.Dataset(X[rows], label=label, weight=weight, init_score=init[rows]),
+        num_boost_round=1,
+    )
+    np.testing.assert_allclose(
+        copies.predict(X, raw_score=True), soft.predict(X, raw_score=True), atol=1e-5
+    )
+    # Left-out shares: the top class is kept, the rest sum to one with the row's weight.
+    rows, label, weight = _dask_gbm._class_copies(np.array([[0.9995, 0.0005, 0.0]]), None)
+    assert rows.tolist() == [0] and label.tolist() == [0.0] and weight.tolist() == [1.0]
 
 
 def test_gbm_regressor_student_trains_with_lightgbm_dask(client):
