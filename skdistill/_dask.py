@@ -156,13 +156,18 @@ def _label_real(part, y, w, adapter, *, codes_of, holdout, seed, batch_size):
     w = None if w is None else np.asarray(w, dtype=np.float64)
     out = {"seconds": {"sampling": 0.0, "labeling": 0.0}}
     for key, idx in (("real", order[n_held:]), ("held", np.sort(order[:n_held]))):
-        rows = rows_at(part, idx)
+        # Labeled in the table's order, then put in the random one: neighbouring rows of a
+        # sorted table take the same paths through a teacher's trees (covtype's labeled 30%
+        # faster in order than shuffled).
+        ascending = np.sort(idx)
+        rows = rows_at(part, ascending)
         tic = time.perf_counter()
         outputs = label_rows(adapter, rows, batch_size=batch_size, n_jobs=1) if len(idx) else None
         out["seconds"]["labeling"] += time.perf_counter() - tic
         if key == "real" and outputs is not None:
-            rows = np.asarray(numeric_values(rows), dtype=_DTYPE)
-            outputs = np.asarray(outputs, dtype=_DTYPE)
+            back = np.searchsorted(ascending, idx)
+            rows = np.asarray(numeric_values(rows), dtype=_DTYPE)[back]
+            outputs = np.asarray(outputs, dtype=_DTYPE)[back]
         out[key] = {
             "X": rows,
             "outputs": outputs,

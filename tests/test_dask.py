@@ -187,6 +187,16 @@ def test_transfer_set_build_takes_dask(teacher, client):
     )
     assert transfer.is_chunked and transfer.store.on_disk
     assert len(transfer) == 2 * 3 * 180
+    # The real rows come first, in a random order, each with the teacher's outputs.
+    rows, outputs = transfer.store.chunk(0)["X"][:540], transfer.store.chunk(0)["outputs"][:540]
+    position = [np.flatnonzero((X.astype(np.float32) == row).all(axis=1))[0] for row in rows]
+    assert len(set(position)) == 540 and np.any(np.diff(position) < 0)
+    expected = np.log(teacher.predict_proba(X[position]))
+    np.testing.assert_allclose(
+        outputs - outputs.mean(axis=1, keepdims=True),
+        expected - expected.mean(axis=1, keepdims=True),
+        atol=1e-4,
+    )
     # The workers timed their sampling and labeling; the wall time is split in proportion.
     times = transfer.fit_times
     assert times["worker_sampling"] > 0 and times["worker_labeling"] > 0
