@@ -93,6 +93,24 @@ def prepare(work, quick):
 # production-sized model, ``--throughput-teacher big_teacher``) is fitted only when asked for.
 TEACHER_TREES = {"teacher": 100, "sweep_teacher": 10, "big_teacher": 1000}
 
+# The settings docs/scaling.md advises for a cluster that labels ("A cluster for labeling"):
+# Dask's periodic housekeeping slowed (each is a callback on the event loop of every process;
+# at their defaults an idle LocalCluster(2), profiler off, used 11% of one core, with these
+# 1.6%), and the workers started without MALLOC_TRIM_THRESHOLD_, which Dask sets by default and
+# which made the sampler's fit and draws 2-3x slower (glibc then maps every array above 128 KB
+# afresh: a page fault per page, each time).
+LABELING_CLUSTER = {
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.scheduler.work-stealing-interval": "1s",
+    "distributed.nanny.pre-spawn-environ": {
+        "OMP_NUM_THREADS": 1,
+        "MKL_NUM_THREADS": 1,
+        "OPENBLAS_NUM_THREADS": 1,
+    },
+}
+
 
 def _fit_teacher(work, name, X=None, y=None):
     """Fit teacher ``name`` on 100,000 rows of the table and save it; its description."""
@@ -355,7 +373,8 @@ def run_throughput(work, config):
     ``side="single"``: ``TransferSet.build`` on the numpy table, the teacher predicting on
     LightGBM's default threads (both cores). ``side="cluster"``: the same on a Dask array of
     ``partitions`` partitions, already on the 2 workers (1 thread each) before the clock
-    starts, as data read on the cluster would be; the cluster is started before too. With
+    starts, as data read on the cluster would be; the cluster is started before too, and its
+    workers have imported skdistill and LightGBM, as the one process has. With
     ``profile=False`` its workers run without Dask's statistical profiler (a sample of every
     thread's stack each 10 ms, on the event loop), as docs/scaling.md advises for labeling.
     """
@@ -383,10 +402,14 @@ def run_throughput(work, config):
 
         chunk = -(-len(X) // config["partitions"])
         profile = config.get("profile", True)
+        settings = {"distributed.worker.profile.enabled": profile}
+        if config.get("cluster_config") == "labeling":
+            settings.update(LABELING_CLUSTER)
         # The environment reaches the worker processes, which read their configuration anew.
         os.environ["DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED"] = str(profile)
         dask.config.refresh()
         with (
+            dask.config.set(settings),
             LocalCluster(
                 n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
             ) as cluster,
@@ -397,9 +420,18 @@ def run_throughput(work, config):
             yd = da.from_array(y, chunks=chunk).persist()
             wait([Xd, yd])
             ship = time.perf_counter() - tic
+            # The libraries the one process has loaded before its clock starts (1.8 s a
+            # worker, once in a worker's life, on its event loop).
+            client.run(_warm_up)
             profiling = client.run(_profiling)
             if set(profiling.values()) != {profile}:
                 raise RuntimeError(f"asked for profile={profile}; the workers say {profiling}")
+            seen = client.run(_settings, list(settings))
+            if any(v != {k: dask.config.get(k) for k in settings} for v in seen.values()):
+                raise RuntimeError(f"asked for {settings}; the workers say {seen}")
+            trim = set(client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_").values())
+            if (trim == {None}) != (config.get("cluster_config") == "labeling"):
+                raise RuntimeError(f"the workers' MALLOC_TRIM_THRESHOLD_ is {trim}")
             before = client.run(_thread_cpu_seconds)
             cpu, tic = _cpu_seconds(), time.perf_counter()
             transfer = TransferSet.build(teacher, Xd, yd, **kwargs)
@@ -428,6 +460,7 @@ def run_throughput(work, config):
     if config["side"] == "cluster":
         result.update(
             ship_seconds=ship,
+            workers_warm=True,
             workers_cpu_seconds=sum(by_thread.values()),
             workers_cpu_seconds_by_thread=by_thread,
         )
@@ -437,6 +470,19 @@ def run_throughput(work, config):
 def _profiling(dask_worker):
     """Whether the worker samples its threads' stacks (Dask's statistical profiler)."""
     return "profile" in dask_worker.periodic_callbacks
+
+
+def _warm_up():
+    import lightgbm  # noqa: F401
+
+    import skdistill  # noqa: F401
+
+
+def _settings(keys):
+    """The worker's Dask settings ``keys``."""
+    import dask
+
+    return {k: dask.config.get(k) for k in keys}
 
 
 def _noop(i):
@@ -555,6 +601,12 @@ def main(argv=None):
         help="throughput runs' cluster without Dask's statistical profiler",
     )
     parser.add_argument(
+        "--labeling-cluster",
+        action="store_true",
+        help="throughput runs' cluster with the settings docs/scaling.md advises for "
+        "labeling (LABELING_CLUSTER)",
+    )
+    parser.add_argument(
         "--batch",
         default=None,
         help="label of this batch of throughput runs (kept apart "
@@ -617,6 +669,7 @@ def main(argv=None):
                     "repeat": repeat,
                     "teacher": args.throughput_teacher,
                     "profile": not args.no_profile,
+                    "cluster_config": "labeling" if args.labeling_cluster else "default",
                     "batch": args.batch,
                 }
             )
@@ -663,6 +716,7 @@ def _key(config):
                 "side",
                 "repeat",
                 "profile",
+                "cluster_config",
                 "batch",
             )
         },
@@ -714,7 +768,11 @@ def _throughput_lines(runs):
         "predicting on LightGBM's default threads (both cores). Cluster: `LocalCluster("
         "n_workers=2, threads_per_worker=1, processes=True)`, started and given the data (a "
         f"Dask array of {runs[0]['partitions']} partitions, persisted on the workers) before "
-        "the clock starts. The runs alternate (one process, cluster, one process, ...), with "
+        "the clock starts; from batch 5 on, its workers have also imported skdistill and "
+        "LightGBM (1.8 s each, once in a worker's life), as the one process has. Batches "
+        "marked *set up for labeling* start the cluster with `LABELING_CLUSTER` "
+        '(docs/scaling.md, "A cluster for labeling"). The runs alternate (one process, '
+        "cluster, one process, ...), with "
         "other jobs on the machine. *Sampling + labeling* is rows over the wall time of both "
         "(on the cluster, from the first task to the last stored result); *labeling* is rows "
         "over the labeling time (in one process as timed there; on the cluster, the workers' "
@@ -734,6 +792,8 @@ def _throughput_batch_lines(number, runs):
     trees = f"{TEACHER_TREES[teacher]:,} trees a class"
     profile = runs[0].get("profile")
     profiler = "" if profile is None else f"; workers' profiler {'on' if profile else 'off'}"
+    if runs[0].get("cluster_config") == "labeling":
+        profiler += "; the cluster set up for labeling"
     lines = [
         "",
         f"### Batch {number} ({date}; {runs[0]['rows']:,} rows; teacher of {trees}{profiler})",
