@@ -484,6 +484,14 @@ def _checked(distiller, X, y, sample_weight):
     check_numeric_table(meta)
     distiller._encode_y(None, adapter) if distiller._task == "classification" else None
     check_picklable(adapter)
+    if y is not None:
+        from ._distill import _check_one_column
+
+        if hasattr(y, "columns"):  # a Dask DataFrame
+            shape = (None, len(y.columns))
+        else:
+            shape = y.shape if is_dask_collection(y) else np.asarray(y).shape
+        _check_one_column(distiller, shape)
     parts, lengths = _partitions(X, "X")
     y_parts = _aligned(y, lengths, "y")
     w_parts = _aligned(sample_weight, lengths, "sample_weight")

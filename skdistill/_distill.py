@@ -68,6 +68,7 @@ from ._validation import (
 )
 from .samplers import check_sampler
 from .students import as_student
+from .students._preprocess import _is_missing
 from .teachers import as_teacher
 from .teachers._base import RESPONSE_METHODS
 from .teachers._resolve import is_fitted_teacher
@@ -444,14 +445,10 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         X = self._check_X(X, adapter, reset=True)
         if y is not None:
             shape = np.asarray(y).shape  # (np.shape would call __array_function__)
-            if len(shape) == 2 and shape[1] > 1:
-                raise ValueError(
-                    f"y has {shape[1]} columns; {type(self).__name__} takes one column "
-                    "of labels or values. A teacher with several outputs is distilled whole by "
-                    "fit(X) without y: its outputs are the targets (payoff_ and alpha, which "
-                    "need y, are then off)."
-                )
+            _check_one_column(self, shape)
             y = column_or_1d(y, warn=True)
+            if self._task == "classification":
+                _check_no_missing_labels(y)
             if len(y) != len(X):
                 raise ValueError(f"X has {len(X)} rows but y has {len(y)}; they must match.")
         if sample_weight is not None:
@@ -818,7 +815,33 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         return tags
 
 
+def _check_one_column(distiller, shape):
+    """y's ``shape`` must be one column of labels or values."""
+    if len(shape) == 2 and shape[1] > 1:
+        raise ValueError(
+            f"y has {shape[1]} columns; {type(distiller).__name__} takes one column "
+            "of labels or values. A teacher with several outputs is distilled whole by "
+            "fit(X) without y: its outputs are the targets (payoff_ and alpha, which "
+            "need y, are then off)."
+        )
+
+
+def _check_no_missing_labels(y):
+    """Class labels (1-D) must all be present."""
+    y = np.asarray(y)
+    if y.dtype.kind in "fO":
+        missing = np.isnan(y) if y.dtype.kind == "f" else np.fromiter(map(_is_missing, y), bool)
+        if missing.any():
+            raise ValueError(
+                f"y has {int(missing.sum())} missing labels (None or NaN), at rows "
+                f"{np.flatnonzero(missing)[:5].tolist()}...; every row of a classification "
+                "needs its label. Drop those rows, or fit without y (the teacher's outputs "
+                "are then the only targets)."
+            )
+
+
 def _check_known_labels(y, classes):
+    _check_no_missing_labels(y)
     unknown = np.setdiff1d(np.unique(y), classes)
     if len(unknown):
         raise ValueError(

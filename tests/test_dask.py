@@ -174,6 +174,21 @@ def test_chunks_of_y_must_match_x(teacher):
         _model(teacher).fit(Xd, yd)
 
 
+def test_y_of_several_columns_or_missing_labels_is_refused(teacher, client):
+    pd = pytest.importorskip("pandas")
+    X, y = _data()
+    Xd = da.from_array(X, chunks=(200, -1))
+    two = dd.from_pandas(pd.DataFrame({"a": y, "b": y}), npartitions=3)
+    with pytest.raises(ValueError, match="y has 2 columns"):
+        _model(teacher).fit(Xd, two)
+    with pytest.raises(ValueError, match="y has 2 columns"):
+        _model(teacher).fit(Xd, np.column_stack([y, y]))
+    with_missing = y.astype(float)
+    with_missing[[4, 9]] = np.nan
+    with client.as_current(), pytest.raises(ValueError, match="y has 2 missing labels"):
+        _model(teacher).fit(Xd, da.from_array(with_missing, chunks=200))
+
+
 def test_transfer_set_build_takes_dask(teacher, client):
     X, y = _data()
     transfer = TransferSet.build(

@@ -6,6 +6,7 @@ from lightgbm import LGBMClassifier
 from sklearn.cluster import KMeans
 from sklearn.datasets import make_classification, make_regression
 from sklearn.ensemble import IsolationForest
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skdistill import DistilledClassifier, DistilledRegressor, TransferSet
@@ -370,3 +371,17 @@ def test_a_y_of_several_columns_is_refused_with_the_way_to_distil_them():
     with pytest.raises(ValueError, match="y has 2 columns.*fit\\(X\\) without y"):
         model.fit(X, Y)
     assert model.fit(X).predict(X[:3]).shape == (3, 2)
+
+
+def test_missing_labels_are_refused_by_name():
+    X, y = make_classification(n_samples=200, n_features=5, random_state=0)
+    labels = np.where(y == 1, "yes", "no").astype(object)
+    teacher = LogisticRegression().fit(X, labels)
+    for missing in (None, np.nan):
+        with_missing = labels.copy()
+        with_missing[[3, 7]] = missing
+        with pytest.raises(ValueError, match="y has 2 missing labels.*rows \\[3, 7\\]"):
+            DistilledClassifier(teacher, n_samples=1.0).fit(X, with_missing)
+    numbers = LogisticRegression().fit(X, y.astype(float))
+    with pytest.raises(ValueError, match="y has 1 missing labels"):
+        DistilledClassifier(numbers, n_samples=1.0).fit(X, np.where(np.arange(200) == 5, np.nan, y))

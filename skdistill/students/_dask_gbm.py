@@ -6,8 +6,11 @@ Regression distillation fits squared error to the teacher's values (blended with
 label, which LightGBM's distributed learner takes as it is. The chunked transfer set is sent to
 the workers a chunk at a time (the client holds one chunk), and ``lightgbm.DaskLGBMRegressor``
 trains on them with LightGBM's data-parallel learner. Its trees depend on how the rows are
-split among the workers (histograms are built per worker and summed), so unlike every other
-student, one and two workers do not give bit-identical models.
+split among the workers (histograms are built per worker and summed) and on the workers'
+ranks, which ``lightgbm.dask`` takes in the order ``Client.who_has`` gives, the iteration
+order of a set of keys. So unlike every other student, the model is not bit-identical from
+one fit to the next, even with the same ``random_state`` on the same cluster (on two
+workers, one of two models comes out), nor across numbers of workers.
 
 Multiclass soft labels are one column too once each row is written once per class: row ``i``
 with label ``k`` and weight ``w_i * p_ik``. LightGBM's own ``multiclass`` objective summed over
@@ -120,10 +123,11 @@ class DaskSoftGBMRegressor(SoftGBMRegressor):
     transfer set into this process. ``fit`` and ``fit_soft`` on in-memory data train here,
     as :class:`SoftGBMRegressor` does. Same parameters; ``backend`` must be ``"lightgbm"``.
 
-    Unlike the other students, the model is not bit-identical across numbers of workers:
-    LightGBM's data-parallel learner builds histograms per worker and sums them, so the trees
-    depend on how the rows are split among the workers (each worker holds its share of the
-    transfer set whole, as float64, while it trains).
+    Unlike the other students, the model is not bit-identical from one fit to the next, even
+    with the same ``random_state``: LightGBM's data-parallel learner builds histograms per
+    worker and sums them, so the trees depend on how the rows are split among the workers and
+    on the workers' ranks, which ``lightgbm.dask`` assigns in an order that changes from fit to
+    fit (each worker holds its share of the transfer set whole, as float64, while it trains).
 
     Examples
     --------
@@ -202,8 +206,10 @@ class DaskSoftGBMClassifier(SoftGBMClassifier):
     the copies per row). ``fit`` and ``fit_soft`` on in-memory data train here, as
     :class:`SoftGBMClassifier` does. Same parameters; ``backend`` must be ``"lightgbm"``.
 
-    Unlike the other students, the model is not bit-identical across numbers of workers:
-    LightGBM's data-parallel learner builds histograms per worker and sums them.
+    Unlike the other students, the model is not bit-identical from one fit to the next, even
+    with the same ``random_state``: LightGBM's data-parallel learner builds histograms per
+    worker and sums them in the order of the workers' ranks, which ``lightgbm.dask`` assigns
+    in an order that changes from fit to fit (see the module docstring).
 
     Examples
     --------
