@@ -272,10 +272,22 @@ def test_workers_label_on_their_own_threads(client):
     assert gbm.n_jobs is None and forest[-1].n_jobs == -1  # the user's teacher is unchanged
 
 
+def _gbm_on_cluster_and_in_process(client, chunks):
+    """DaskSoftGBMClassifier trained on the cluster and SoftGBMClassifier in process, on the
+    same chunked transfer set."""
+    from skdistill.students import DaskSoftGBMClassifier, SoftGBMClassifier
+
+    with client.as_current():
+        on_cluster = DaskSoftGBMClassifier(n_estimators=30, random_state=0).fit_chunks(chunks)
+    rows, targets, weights = chunks.materialize()
+    in_process = SoftGBMClassifier(n_estimators=30, random_state=0)
+    return on_cluster, in_process.fit_soft(rows, targets, sample_weight=weights)
+
+
 def test_gbm_classifier_student_trains_with_lightgbm_dask(client):
     pytest.importorskip("lightgbm")
     from skdistill.samplers import Smear
-    from skdistill.students import DaskSoftGBMClassifier, SoftGBMClassifier
+    from skdistill.students import DaskSoftGBMClassifier
 
     X, y = make_classification(n_samples=600, n_features=6, n_informative=4, random_state=0)
     teacher = LogisticRegression().fit(X, y)
@@ -298,11 +310,7 @@ def test_gbm_classifier_student_trains_with_lightgbm_dask(client):
     chunks = TransferSet.build(
         teacher, X_imbalanced, y_imbalanced, n_samples=1.0, store="memory", random_state=0
     ).training_chunks()
-    with client.as_current():
-        on_cluster = DaskSoftGBMClassifier(n_estimators=30, random_state=0).fit_chunks(chunks)
-    rows, targets, weights = chunks.materialize()
-    in_process = SoftGBMClassifier(n_estimators=30, random_state=0)
-    in_process.fit_soft(rows, targets, sample_weight=weights)
+    on_cluster, in_process = _gbm_on_cluster_and_in_process(client, chunks)
     assert on_cluster.init_score_ == pytest.approx(in_process.init_score_, rel=1e-9)
     assert on_cluster.init_score_ < -0.1  # three real rows of class 0 to one of class 1
     agreement = np.mean(on_cluster.predict(X) == in_process.predict(X))
@@ -312,7 +320,7 @@ def test_gbm_classifier_student_trains_with_lightgbm_dask(client):
 def test_gbm_classifier_student_trains_multiclass_with_lightgbm_dask(client):
     pytest.importorskip("lightgbm")
     from skdistill.samplers import Smear
-    from skdistill.students import DaskSoftGBMClassifier, SoftGBMClassifier
+    from skdistill.students import DaskSoftGBMClassifier
 
     X, y = _data()
     teacher = LogisticRegression(max_iter=500).fit(X, y)
@@ -332,11 +340,7 @@ def test_gbm_classifier_student_trains_multiclass_with_lightgbm_dask(client):
     chunks = TransferSet.build(
         teacher, X, y, sampler=Smear(), n_samples=3.0, store="memory", random_state=0
     ).training_chunks()
-    with client.as_current():
-        on_cluster = DaskSoftGBMClassifier(n_estimators=30, random_state=0).fit_chunks(chunks)
-    rows, targets, weights = chunks.materialize()
-    in_process = SoftGBMClassifier(n_estimators=30, random_state=0)
-    in_process.fit_soft(rows, targets, sample_weight=weights)
+    on_cluster, in_process = _gbm_on_cluster_and_in_process(client, chunks)
     np.testing.assert_allclose(on_cluster.init_score_, in_process.init_score_, rtol=1e-9)
     assert np.mean(on_cluster.predict(X) == in_process.predict(X)) > 0.9
     gap = np.abs(on_cluster.predict_proba(X) - in_process.predict_proba(X))
