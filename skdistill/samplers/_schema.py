@@ -259,7 +259,7 @@ def _numeric_column(col, name):
     if hasattr(col, "iloc"):
         x = col.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
-        x = np.array(col, dtype=np.float64)
+        x = np.asarray(col, dtype=np.float64)  # read only: a float64 column is not copied
     if np.isinf(x).any():
         raise ValueError(
             f"Column {name!r} contains infinite values. Replace them with NaN (generated "
