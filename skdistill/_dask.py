@@ -442,8 +442,9 @@ def label_codes(y, *, task, classes):
         if not np.all(np.isfinite(y)):
             raise ValueError("y contains NaN or infinity; regression targets must be finite.")
         return y
-    from ._distill import _check_known_labels
+    from ._distill import _check_known_labels, _check_no_missing_labels
 
+    _check_no_missing_labels(y)  # each partition's labels, as fit checks in-memory ones
     _check_known_labels(y, classes)
     order = np.argsort(classes)
     return order[np.searchsorted(classes[order], y)]

@@ -841,7 +841,6 @@ def _check_no_missing_labels(y):
 
 
 def _check_known_labels(y, classes):
-    _check_no_missing_labels(y)
     unknown = np.setdiff1d(np.unique(y), classes)
     if len(unknown):
         raise ValueError(
