@@ -14,7 +14,12 @@ from student_helpers import EXPORTABLE_CLASSIFIERS, EXPORTABLE_REGRESSORS, mixed
 
 from skdistill import DistilledClassifier, DistilledRegressor
 from skdistill.deploy import Predictor, export_predictor, load
-from skdistill.deploy._runtime import _fold_pieces, _fold_scaling
+from skdistill.deploy._runtime import (
+    _fold_pieces,
+    _fold_scaling,
+    _softmax_logits,
+    _softmax_row,
+)
 from skdistill.students import (
     LogitRegressorStudent,
     SoftGBMClassifier,
@@ -212,6 +217,23 @@ def test_one_row_kernel_matches_the_batch(mixed, student, n_classes, columns):
     one_at_a_time = np.concatenate([predictor.predict_proba(rows[[i]]) for i in range(30)])
     np.testing.assert_allclose(one_at_a_time, predictor.predict_proba(rows), rtol=1e-12)
     np.testing.assert_allclose(one_at_a_time, student.predict_proba(rows), rtol=1e-12)
+
+
+@pytest.mark.parametrize("n_classes", [2, 7, 300])
+def test_one_row_softmax_unshifted_where_safe(n_classes):
+    """The one-row softmax skips the shift by the largest logit only where every exp is a
+    normal float64 and the sum cannot overflow; logits beyond [-700, 600] (or at its edges)
+    give the shifted softmax's probabilities all the same."""
+    rng = np.random.default_rng(0)
+    rows = [rng.normal(scale=s, size=n_classes) for s in (0.1, 5.0, 50.0, 200.0)]
+    rows += [r + shift for r in rows[:3] for shift in (-690.0, 590.0, 800.0, -900.0)]
+    rows += [np.r_[600.0, -700.0, np.zeros(n_classes - 2)], np.full(n_classes, -720.0)]
+    for logits in rows:
+        expected = _softmax_row(logits.tolist())
+        got = _softmax_logits(logits.copy())
+        assert got.shape == (1, n_classes)
+        # atol: a probability below 1e-300 may round differently (subnormal)
+        np.testing.assert_allclose(got, expected, rtol=1e-13, atol=1e-300)
 
 
 @pytest.mark.parametrize("make", CLASSIFIERS + REGRESSORS)

@@ -372,7 +372,7 @@ class Predictor:
                 return _mlp_forward(Z[0], self._layers, relu)[None]
             return _mlp_forward(Z, self._layers, relu)
         if kind == "linear":
-            return np.dot(Z, a["coef"].T) + a["intercept"]
+            return Z.dot(a["coef"].T) + a["intercept"]
         if kind == "tree":
             if len(Z) == 1:
                 return a["value"][[_tree_row_leaf(self._tree_walk, Z[0])]]
@@ -583,10 +583,19 @@ def _dense_row_proba(predictor):
         hidden.append((np.ascontiguousarray(np.hstack([W, unit])), zeros))
     W_out = np.ascontiguousarray(matrices[-1])
     binary = meta["output"] == "binary_softmax"
-    dot, maximum, tanh = np.dot, np.maximum, np.tanh
+    maximum, tanh = np.maximum, np.tanh
+    n = len(probe)
+    # The common case, inlined: the row is [clip(v), 1.0], its scaling in the first layer.
+    clip_only = stats[0] if folded is not None and pieces is None else None
 
     def proba(v):
-        if raw_pieces is not None:
+        if clip_only is not None:
+            total = float(v.dot(probe))
+            if total - total != 0.0:  # NaN or infinity somewhere
+                return None
+            z = template.copy()
+            _clip(v, clip_only[0], clip_only[1], z[:n])
+        elif raw_pieces is not None:
             total = float(v.dot(probe))
             if total - total != 0.0:  # NaN or infinity somewhere
                 return None
@@ -597,11 +606,12 @@ def _dense_row_proba(predictor):
                 return None
             if pieces is not None:
                 z = _expand_pieces(z, *pieces)
-        for W, zeros in hidden:  # inlined: a call and its unpacking cost ~0.5 µs here
-            z = dot(z, W)
+        # inlined, with the arrays' own dot (see _mlp_forward): a call costs ~0.5 µs here
+        for W, zeros in hidden:
+            z = z.dot(W)
             maximum(z, zeros, out=z) if zeros is not None else tanh(z, out=z)
-        z = dot(z, W_out)
-        return _softmax_row([0.0, float(z[0])] if binary else z.tolist())
+        z = z.dot(W_out)
+        return _softmax_row([0.0, float(z[0])]) if binary else _softmax_logits(z)
 
     proba.shape = (1, predictor.n_features_in_)
     return proba
@@ -694,13 +704,14 @@ def _expand_pieces(Z, columns, slope, offset, low, high):
 
 
 def _mlp_forward(Z, layers, relu):
-    """The network's outputs: ``np.dot`` has less call overhead than ``@`` on one row."""
+    """The network's outputs. The array's ``dot`` method: ``np.dot`` and ``@`` pass through
+    numpy's ``__array_function__`` dispatch, a third of a small product's time on one row."""
     *hidden, (W, b) = layers
     for W_hidden, b_hidden in hidden:
-        Z = np.dot(Z, W_hidden)
+        Z = Z.dot(W_hidden)
         Z += b_hidden
         np.maximum(Z, 0.0, out=Z) if relu else np.tanh(Z, out=Z)
-    Z = np.dot(Z, W)
+    Z = Z.dot(W)
     Z += b
     return Z
 
@@ -714,9 +725,25 @@ def _softmax_row(logits):
     return np.array([[v / total for v in e]])
 
 
+def _softmax_logits(z):
+    """The softmax of one row of logits (a 1-D array, overwritten) as a (1, k) array.
+
+    Where every logit lies in [-700, 600], ``exp`` of each is a normal float64 and their sum
+    cannot overflow, so the shift by the largest logit is not needed: two array calls on the
+    row itself, half the time of :func:`_softmax_row` (~1 µs on a row of 7). The same
+    probabilities to float64 rounding; other rows (and NaN) take :func:`_softmax_row`."""
+    logits = z.tolist()
+    if not (-700.0 <= min(logits) and max(logits) <= 600.0):
+        return _softmax_row(logits)
+    np.exp(z, out=z)
+    z *= 1.0 / sum(z.tolist())
+    return z[None]
+
+
 def _softmax(Z):
+    """Row-wise softmax of fresh logits (overwritten when there is one row)."""
     if len(Z) == 1:
-        return _softmax_row(Z[0].tolist())
+        return _softmax_logits(Z[0])
     E = np.exp(Z - Z.max(axis=1, keepdims=True))
     return E / E.sum(axis=1, keepdims=True)
 
