@@ -441,3 +441,25 @@ def test_dask_gbm_student_needs_a_running_client():
     with pytest.raises(ValueError, match="no distributed.Client is running.*SoftGBMClassifier"):
         DaskSoftGBMClassifier().fit_chunks(transfer.training_chunks())
     assert DaskSoftGBMClassifier(n_estimators=30).fit(X, labels).score(X, labels) > 0.9
+
+
+def test_fit_chunks_refuses_rows_in_memory(data):
+    """fit_chunks reads a TrainingChunks by its methods; anything else, (X, y) say, is a
+    clear TypeError that names the in-memory alternatives, before any work."""
+    from skdistill.students import (
+        DaskSoftGBMClassifier,
+        DaskSoftGBMRegressor,
+        SoftLogisticRegression,
+        SoftMLPClassifier,
+    )
+
+    X, y = data[:2]
+    for student in (
+        SoftMLPClassifier(),
+        SoftLogisticRegression(),
+        DaskSoftGBMClassifier(),
+        DaskSoftGBMRegressor(),
+    ):
+        with pytest.raises(TypeError, match=r"takes the TrainingChunks.*got tuple.*fit\(X, y\)"):
+            student.fit_chunks((X, y))
+        assert not hasattr(student, "n_features_in_")

@@ -31,6 +31,18 @@ _DTYPE = np.float32
 ENCODER_ROWS = 100_000
 
 
+def check_chunks(student, chunks):
+    """Refuse anything but a chunked transfer set's ``TrainingChunks`` (read by its methods,
+    so a tuple ``(X, y)`` would fail deep inside with an AttributeError)."""
+    if not all(callable(getattr(chunks, m, None)) for m in ("chunk", "sample", "real_rows")):
+        raise TypeError(
+            f"{type(student).__name__}.fit_chunks takes the TrainingChunks of a transfer set "
+            "built with store= (TransferSet.training_chunks(temperature, alpha)); got "
+            f"{type(chunks).__name__}. For rows in memory use fit(X, y) or "
+            "fit_soft(X, targets)."
+        )
+
+
 def _check_memory(n_bytes):
     """Raise MemoryError when ``n_bytes`` more would not fit in the available memory."""
     available = available_memory()

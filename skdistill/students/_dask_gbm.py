@@ -27,7 +27,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from .._targets import PROBA_EPS
-from ._chunks import ENCODER_ROWS
+from ._chunks import ENCODER_ROWS, check_chunks
 from ._gbm import SoftGBMClassifier, SoftGBMRegressor
 from ._loss import blended_proba, blended_values
 from ._preprocess import encode
@@ -162,6 +162,7 @@ class DaskSoftGBMRegressor(SoftGBMRegressor):
         -------
         self : DaskSoftGBMRegressor
         """
+        check_chunks(self, chunks)
         _check_backend(self)
         client = _current_client(self)
         _fit_encoder(self, chunks)
@@ -246,6 +247,7 @@ class DaskSoftGBMClassifier(SoftGBMClassifier):
         """
         import dask.array as da
 
+        check_chunks(self, chunks)
         _check_backend(self)
         client = _current_client(self)
         sample = _fit_encoder(self, chunks)

@@ -11,7 +11,7 @@ from sklearn.utils._param_validation import Interval
 from threadpoolctl import threadpool_limits
 
 from ._base import SoftClassifierMixin
-from ._chunks import ENCODER_ROWS, EncodedChunks
+from ._chunks import ENCODER_ROWS, EncodedChunks, check_chunks
 from ._loss import kd_loss, softmax_rows
 from ._preprocess import check_input, check_weights, encode, fit_preprocessor
 
@@ -142,6 +142,7 @@ class SoftLogisticRegression(SoftClassifierMixin, BaseEstimator):
         -------
         self
         """
+        check_chunks(self, chunks)
         X_sample, targets, _ = chunks.sample(ENCODER_ROWS, np.random.RandomState(0))
         n_features = fit_preprocessor(self, X_sample, "linear")[0].shape[1]
         total_weight = chunks.total_weight()

@@ -28,7 +28,7 @@ from .._tables import CHUNK_ROWS
 from .._targets import SoftTargets, one_hot
 from ._activations import ACTIVATIONS, DERIVATIVES
 from ._base import SoftClassifierMixin, SoftRegressorMixin, targets_from_y
-from ._chunks import ENCODER_ROWS, ChunkedBatches
+from ._chunks import ENCODER_ROWS, ChunkedBatches, check_chunks
 from ._loss import LOSSES, softmax_rows
 from ._optim import AdamOptimizer
 from ._pieces import expand_pieces, fit_pieces
@@ -402,6 +402,7 @@ class _BaseSoftMLP(BaseEstimator):
         -------
         self
         """
+        check_chunks(self, chunks)
         rng = self._rng = check_random_state(self.random_state)
         X_sample, targets, _ = chunks.sample(ENCODER_ROWS, rng)
         X_sample = check_student_X(self, X_sample, reset=True)
