@@ -470,6 +470,9 @@ def _checked(distiller, X, y, sample_weight):
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (rows by columns); this Dask collection is {X.ndim}-D.")
     meta = dask_meta(X)
+    from ._checks import check_columns_match_teacher
+
+    check_columns_match_teacher(meta, adapter)  # from the meta: before any task runs
     validate_data(distiller, meta, reset=True, skip_check_array=True)
     from ._validation import numeric_columns, remember_columns
 

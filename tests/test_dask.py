@@ -144,6 +144,21 @@ def test_partitions_with_other_dtypes_are_refused(teacher):
         _model(teacher_df).fit(mixed)
 
 
+def test_columns_other_than_the_teachers_are_refused_before_labeling(teacher):
+    """Renamed or reordered columns of a Dask DataFrame are refused from its meta, as for a
+    pandas DataFrame, without a client (no task runs)."""
+    pd = pytest.importorskip("pandas")
+    X, y = _data()
+    names = [f"f{i}" for i in range(X.shape[1])]
+    teacher_df = LogisticRegression(max_iter=500).fit(pd.DataFrame(X, columns=names), y)
+    renamed = pd.DataFrame(X, columns=names[:-1] + ["other"])
+    with pytest.raises(ValueError, match="column 5 of X is 'other'.*'f5'"):
+        _model(teacher_df).fit(dd.from_pandas(renamed, npartitions=3), y)
+    reordered = pd.DataFrame(X, columns=names)[names[::-1]]
+    with pytest.raises(ValueError, match="in another order"):
+        _model(teacher_df).fit(dd.from_pandas(reordered, npartitions=3), y)
+
+
 def test_unpicklable_teacher_is_refused_before_labeling(teacher):
     from skdistill.teachers import CallableTeacher
 
