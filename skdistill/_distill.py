@@ -61,6 +61,7 @@ from ._validation import (
     check_table,
     has_fitted_columns,
     is_dataframe,
+    is_missing,
     numeric_columns,
     numeric_values,
     predict_lending_row,
@@ -68,7 +69,6 @@ from ._validation import (
 )
 from .samplers import check_sampler
 from .students import as_student
-from .students._preprocess import _is_missing
 from .teachers import as_teacher
 from .teachers._base import RESPONSE_METHODS
 from .teachers._resolve import is_fitted_teacher
@@ -830,7 +830,7 @@ def _check_no_missing_labels(y):
     """Class labels (1-D) must all be present."""
     y = np.asarray(y)
     if y.dtype.kind in "fO":
-        missing = np.isnan(y) if y.dtype.kind == "f" else np.fromiter(map(_is_missing, y), bool)
+        missing = np.isnan(y) if y.dtype.kind == "f" else np.fromiter(map(is_missing, y), bool)
         if missing.any():
             raise ValueError(
                 f"y has {int(missing.sum())} missing labels (None or NaN), at rows "

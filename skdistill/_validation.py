@@ -11,6 +11,7 @@ DataFrame whose columns are the fitted names in order); anything else goes throu
 """
 
 import threading
+from decimal import Decimal
 
 import numpy as np
 from sklearn.exceptions import NotFittedError
@@ -24,6 +25,21 @@ def is_dataframe(X):
     # Looked up on the class: pandas computes ``X.dtypes`` (~50 µs) on an instance lookup.
     cls = type(X)
     return hasattr(cls, "iloc") and hasattr(cls, "dtypes")
+
+
+# The scalar types whose missing values are NaN or NaT (which never equal themselves).
+_NAN_TYPES = (float, complex, np.inexact, np.datetime64, np.timedelta64, Decimal)
+
+
+def is_missing(value):
+    """``pandas.isna`` of one cell (None, NaN of any float, complex or Decimal type, NaT of
+    numpy or pandas, pandas' NA), without its call overhead, for one-row paths and loops
+    over object columns. ``deploy/_runtime.py`` holds a copy (it imports numpy alone)."""
+    if value is None:
+        return True
+    if isinstance(value, _NAN_TYPES):
+        return value != value
+    return value.__class__.__name__ in ("NAType", "NaTType")
 
 
 def check_fitted(estimator, attribute):

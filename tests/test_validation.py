@@ -1,5 +1,7 @@
 """The shared validation layer and the fast predict path: same answers, same errors."""
 
+from decimal import Decimal
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,7 +11,16 @@ from sklearn.exceptions import NotFittedError
 from student_helpers import mixed_table
 
 from skdistill import DistilledClassifier, DistilledRegressor
-from skdistill._validation import check_dense_table, check_table, is_dataframe, numeric_values
+from skdistill._validation import (
+    check_dense_table,
+    check_table,
+    is_dataframe,
+    is_missing,
+    numeric_values,
+)
+from skdistill.deploy import export_predictor
+from skdistill.deploy._runtime import _is_missing as runtime_is_missing
+from skdistill.samplers._schema import _is_missing as sampler_missing_mask
 from skdistill.students import (
     SoftGBMClassifier,
     SoftLogisticRegression,
@@ -61,6 +72,41 @@ def test_one_row_path_reads_pandas_nullable_values(mixed):
     plain["e"] = np.nan
     plain["d"] = None
     np.testing.assert_allclose(student.predict_proba(row), student.predict_proba(plain))
+
+
+MISSING_CELLS = [None, np.nan, np.float32("nan"), pd.NA, pd.NaT, np.datetime64("NaT")]
+MISSING_CELLS += [np.timedelta64("NaT"), Decimal("NaN"), complex("nan")]
+PRESENT_CELLS = ["x", 0, 0.5, np.float32(1.0), np.datetime64("2020-01-01"), True, np.inf]
+
+
+def test_one_notion_of_a_missing_cell():
+    """The one-row paths, the predictor's copy and the samplers' mask agree with pandas.isna
+    on every kind of missing cell (a numpy float32 NaN or NaT in an object column too)."""
+    cells = MISSING_CELLS + PRESENT_CELLS
+    expected = [bool(pd.isna(c)) for c in cells]
+    assert expected == [True] * len(MISSING_CELLS) + [False] * len(PRESENT_CELLS)
+    assert [is_missing(c) for c in cells] == expected
+    assert [runtime_is_missing(c) for c in cells] == expected
+    assert sampler_missing_mask(np.array(cells, dtype=object)).tolist() == expected
+
+
+def test_every_kind_of_missing_category_is_missing_one_row_at_a_time(mixed):
+    """A missing cell of any kind in an object column is encoded as missing, alone (student
+    and predictor, as a one-row DataFrame or a dict) as in a batch."""
+    X, y = mixed
+    student = SoftMLPClassifier((8,), max_iter=5, random_state=0).fit(X, y)
+    rows = X.iloc[: len(MISSING_CELLS)].copy()
+    rows["d"] = pd.Series(MISSING_CELLS, index=rows.index, dtype=object)
+    plain = rows.assign(d=None)
+    batch = student.predict_proba(rows)
+    np.testing.assert_allclose(batch, student.predict_proba(plain), rtol=1e-12)
+    single = np.vstack([student.predict_proba(rows.iloc[[i]]) for i in range(len(rows))])
+    np.testing.assert_allclose(single, batch, rtol=1e-12)
+    predictor = export_predictor(student)
+    alone = [predictor.predict_proba(rows.iloc[[i]]) for i in range(len(rows))]
+    as_dicts = [predictor.predict_proba(row) for row in rows.to_dict("records")]
+    np.testing.assert_allclose(np.vstack(alone), batch, rtol=1e-12)
+    np.testing.assert_allclose(np.vstack(as_dicts), batch, rtol=1e-12)
 
 
 @pytest.mark.parametrize("make", STUDENTS)

@@ -12,6 +12,7 @@ columns in the fitted order, or, for one row, a mapping ``{column: value}`` (any
 
 import json
 import math
+from decimal import Decimal
 from numbers import Number
 
 import numpy as np
@@ -488,9 +489,15 @@ class _Category(tuple):
         return super().__new__(cls, (code, missing))
 
 
+# skdistill._validation.is_missing, copied (this module imports numpy alone).
+_NAN_TYPES = (float, complex, np.inexact, np.datetime64, np.timedelta64, Decimal)
+
+
 def _is_missing(value):
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None:
         return True
+    if isinstance(value, _NAN_TYPES):
+        return value != value
     return value.__class__.__name__ in ("NAType", "NaTType")
 
 

@@ -15,6 +15,7 @@ from numbers import Integral
 import numpy as np
 
 from .._validation import is_dataframe as _is_dataframe
+from .._validation import is_missing
 
 KINDS = ("continuous", "integer", "binary", "categorical", "onehot")
 # Kinds whose values are nominal: MUNGE swaps them whole, Mixup takes them from one parent.
@@ -269,10 +270,8 @@ def _numeric_column(col, name):
 
 
 def _is_missing(values):
-    """Missing mask for an object/str array (None, NaN, pd.NA, NaT)."""
-    return np.array(
-        [v is None or type(v).__name__ in ("NAType", "NaTType") or v != v for v in values], bool
-    )
+    """Missing mask for an object/str array (``pandas.isna`` of each cell)."""
+    return np.fromiter(map(is_missing, values), bool, count=len(values))
 
 
 def _observed_categories(col):

@@ -26,6 +26,7 @@ from .._validation import (
     column_names,
     frame_to_float,
     is_dataframe,
+    is_missing,
     numeric_values,
 )
 
@@ -120,13 +121,6 @@ class NumericTableEncoder(TransformerMixin, BaseEstimator):
             return names
         indicators = [f"missingindicator_{name}" for name in names[self.missing_columns_]]
         return np.concatenate([names, np.asarray(indicators, dtype=object)])
-
-
-def _is_missing(value):
-    """pandas' notion of a missing scalar (None, NaN, NA, NaT), without its call overhead."""
-    if value is None or (isinstance(value, float) and value != value):
-        return True
-    return value.__class__.__name__ in ("NAType", "NaTType")
 
 
 def _sorted_categories(values):
@@ -357,7 +351,7 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
                 code = -1 if missing else self._category_codes(j, values.dtype)[raw]
             else:
                 value = values[0]
-                missing = _is_missing(value)
+                missing = is_missing(value)
                 if not missing and values.dtype.kind in "iufcb":
                     self._refuse_numbers(j, values.dtype)
                 code = -1 if missing else self._lookups[j].get(value, -1)
