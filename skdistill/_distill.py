@@ -46,6 +46,7 @@ from ._sizing import (
     choose,
     default_ladder,
     describe,
+    drop_training_state,
     fit_candidate,
     skipped_record,
     stop_climbing,
@@ -777,6 +778,7 @@ class _BaseDistiller(MetaEstimatorMixin, BaseEstimator):
         X_d, targets, weights = transfer.label_targets()
         direct = as_student(clone(chosen), task=self._task)
         direct.fit_soft(X_d, targets, sample_weight=weights)
+        drop_training_state(direct)
         result = payoff(transfer, distilled, direct)
         result["shipped"] = "distilled"
         if not distillation_lost(result):
@@ -975,7 +977,9 @@ class DistilledClassifier(ClassifierMixin, _BaseDistiller):
     teacher_adapter_ : TeacherAdapter
         Gives the teacher's logits (``outputs``).
     student_ : estimator
-        The trained student.
+        The trained student: what to ship. It keeps what prediction needs, not what only
+        continued training reads (an MLP's optimizer state, twice its weights' bytes;
+        ``partial_fit`` on it starts the optimizer afresh).
     sampler_ : sampler or None
         The sampler used, with its seed, **unfitted**: a fitted sampler holds the training
         rows, and a fitted distiller must not carry them (pickling it would ship the training

@@ -67,6 +67,15 @@ def _predict_function(student, task):
     return student.predict
 
 
+def drop_training_state(student):
+    """Drop what only continued training reads from a fitted student (an MLP's optimizer
+    state), where the student says how (``_drop_training_state``): its pickled size is then
+    that of what ships."""
+    drop = getattr(student, "_drop_training_state", None)
+    if callable(drop):
+        drop()
+
+
 def fit_candidate(student, X, targets, sample_weight, transfer, *, name, catch):
     """Fit one candidate and measure it; return (fitted student or None, record dict).
 
@@ -79,6 +88,7 @@ def fit_candidate(student, X, targets, sample_weight, transfer, *, name, catch):
     try:
         fitted = as_student(clone(student), task=transfer.task)
         fit_on(fitted, X, targets, sample_weight)
+        drop_training_state(fitted)
     except Exception as exc:
         if not catch:
             raise

@@ -290,3 +290,32 @@ def test_regression_ladder_scores_r2():
     assert model.payoff_["metric"] == "r2"
     assert np.all(model.candidates_["score"] < 1.0)
     assert model.candidates_["fidelity"][1] > model.candidates_["fidelity"][0]
+
+
+def test_the_shipped_students_carry_no_optimizer_state(data):
+    """The distiller's students (candidates and the direct one) drop what only continued
+    training reads: the pickled size in candidates_ is that of what ships, about a third of
+    the same MLP fitted on its own (Adam's two moment estimates are the weights' size each),
+    with the same predictions; partial_fit on the shipped student still trains."""
+    import pickle
+
+    from skdistill.measure import pickled_size
+
+    X, y, teacher = data
+    student = SoftMLPClassifier((32, 32), max_iter=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = DistilledClassifier(
+            teacher, student=[student, clone(student)], n_samples=1.0, random_state=0
+        ).fit(X, y)
+        on_its_own = clone(student).fit(X, y)
+    shipped = model.student_
+    assert not hasattr(shipped, "_optimizer") and not hasattr(shipped, "_rng")
+    assert model.candidates_["size_bytes"][model.best_index_] == pickled_size(shipped)
+    assert pickled_size(shipped) < 0.5 * pickled_size(on_its_own)
+    loaded = pickle.loads(pickle.dumps(shipped))
+    np.testing.assert_array_equal(loaded.predict_proba(X), shipped.predict_proba(X))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loaded.partial_fit(X, y)
+    assert loaded.predict_proba(X).shape == (len(X), len(np.unique(y)))

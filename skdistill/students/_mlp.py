@@ -263,6 +263,14 @@ class _BaseSoftMLP(BaseEstimator):
             ],
         )
 
+    def _drop_training_state(self):
+        """Forget what only ``partial_fit`` reads: Adam's moment estimates (twice the bytes
+        of the weights) and the random generator. The distillers call it on every student
+        they train, so that a student they ship pickles to what prediction needs; a
+        ``partial_fit`` afterwards starts Adam afresh, seeded from ``random_state``."""
+        for name in ("_optimizer", "_rng"):
+            self.__dict__.pop(name, None)
+
     def __getstate__(self):
         state = dict(super().__getstate__())  # object's is the live __dict__
         state.pop("_float64_layers", None)  # a cache: rebuilt on load, not stored twice
